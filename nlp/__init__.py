@@ -1,0 +1,3 @@
+"""govlint: checks what Chinese government websites publish."""
+
+__version__ = "0.1.0"

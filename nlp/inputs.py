@@ -1,0 +1,69 @@
+"""Expand CLI inputs (files, directories, '-', .jsonl record files) into Documents, lazily.
+
+Lazy so a million-page directory starts producing reports at once; every bad input yields a Document
+with `errors` rather than stopping the run.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from nlp.ingest import from_record, ingest_bytes, ingest_path
+from nlp.schema import Document, Issue
+
+SUPPORTED_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".txt", ".text", ".docx", ".pdf", ".json", ".jsonl"}
+MAX_RECORD_LINE = 50 * 1024 * 1024
+
+
+def expand(inputs: list[str]) -> list[str]:
+    """Resolve directories to their supported files (sorted, recursive). Missing paths are kept so they report an error."""
+    out: list[str] = []
+    for item in inputs:
+        p = Path(item)
+        if item != "-" and p.is_dir():
+            out.extend(str(f) for f in sorted(p.rglob("*")) if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES)
+        else:
+            out.append(item)
+    return out
+
+
+def iter_documents(items: list[str]) -> Iterator[Document]:
+    for item in items:
+        if item == "-":
+            data = sys.stdin.buffer.read()
+            yield ingest_bytes(data, name="stdin", id="-")
+        elif item.lower().endswith(".jsonl"):
+            yield from iter_records(Path(item))
+        else:
+            yield ingest_path(item)
+
+
+def iter_records(path: Path) -> Iterator[Document]:
+    try:
+        fh = path.open("rb")
+    except OSError as exc:
+        yield Document(id=str(path), errors=[Issue(code="unreadable", message=f"cannot read {path}: {exc.strerror}")])
+        return
+    with fh:
+        for lineno, raw in enumerate(fh, 1):
+            rid = f"{path}:{lineno}"
+            if not raw.strip():
+                continue
+            if len(raw) > MAX_RECORD_LINE:
+                yield Document(id=rid, errors=[Issue(code="too_large", message=f"record line is {len(raw)} bytes; limit {MAX_RECORD_LINE}")])
+                continue
+            try:
+                rec = json.loads(raw)
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                yield Document(id=rid, errors=[Issue(code="bad_json", message=f"line {lineno} is not valid JSON ({exc}); fix or remove it")])
+                continue
+            if not isinstance(rec, dict):
+                yield Document(id=rid, errors=[Issue(code="bad_record", message=f"line {lineno} is not a JSON object")])
+                continue
+            doc = from_record(rec)
+            if doc.id is None:
+                doc = doc.model_copy(update={"id": rid})
+            yield doc
