@@ -1,0 +1,1 @@
+"""Dataset building, training, evaluation and benchmarks (reads ../shared, writes models/ and reports)."""
