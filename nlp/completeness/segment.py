@@ -1,0 +1,168 @@
+"""Cut an interpretation into units (headings and text blocks) that keep their offsets into Document.text.
+
+Crawled bodies are messy in three ways this module absorbs so the classifier sees clean paragraphs:
+numbers and dates broken onto their own lines by the CMS ("2022\\n〕\\n7\\n号"), pages that repeat their whole
+body (picture tab + text tab), and headings glued to the paragraph they introduce ("（一）储备目的。避免…").
+Headings are returned as their own units so callers can either use them (run time, a strong signal) or drop
+them (training and evaluation, where the model must work without them).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CN_NUM = "一二三四五六七八九十"
+# level 1: 一、  第一、 第一部分 ; level 2: （一） (一) ; level 3: 1. 1、 （1） ①
+_NUMBERING = [
+    (1, re.compile(rf"^\s*(?:第[{_CN_NUM}]+(?:部分|章|节|[、，,.．:：\s])|[{_CN_NUM}]+\s*[、.．，,:：])\s*")),
+    (2, re.compile(rf"^\s*[（(]\s*[{_CN_NUM}]+\s*[)）]\s*[、.．]?\s*")),
+    (3, re.compile(r"^\s*(?:\d{1,2}\s*[、.．](?!\d)|[（(]\d{1,2}[)）]|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳])\s*")),
+]
+_QA_PREFIX = re.compile(r"^\s*(?:问[：:]|Q[：:\d]|【问】)")
+_ANSWER_PREFIX = re.compile(r"^\s*(?:答[：:]|A[：:\d]|【答】)")
+_TERMINAL = "。！？!?；;：:"
+_HEADING_MAX = 40  # longer lines are text, even when numbered
+_TAB_CHROME = {"图片解读", "文字解读", "图文解读", "视频解读", "图解", "打印", "关闭", "返回顶部"}
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A span of Document.text: a heading (`level` 1-3, or 4 for a question) or a block of text."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # "heading" | "text"
+    level: int = 0
+    label_text: str = ""  # heading text without its numbering (for the synonym table)
+
+
+@dataclass(frozen=True)
+class Line:
+    start: int
+    end: int
+    text: str
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-empty lines with their offsets (surrounding whitespace trimmed from the span)."""
+    out: list[Line] = []
+    pos = 0
+    for raw in text.split("\n"):
+        s = pos
+        e = pos + len(raw)
+        pos = e + 1
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        out.append(Line(s + lead, s + lead + len(stripped), stripped))
+    return out
+
+
+def drop_repeated_body(lines: list[Line]) -> list[Line]:
+    """Keep the first copy of a body the page shows twice (first three lines recur later, in order)."""
+    n = len(lines)
+    if n < 6:
+        return lines
+    first = [ln.text for ln in lines[:3]]
+    for k in range(3, n - 2):
+        if [ln.text for ln in lines[k : k + 3]] == first:
+            rest = [ln.text for ln in lines[k:]]
+            head = [ln.text for ln in lines[: len(rest)]]
+            same = sum(a == b for a, b in zip(rest, head))
+            if same >= 0.6 * len(rest):
+                kept = lines[:k]
+                while kept and kept[-1].text in _TAB_CHROME:
+                    kept.pop()
+                return kept
+    return lines
+
+
+def _numbering(line: str) -> tuple[int, int]:
+    """(level, length of the numbering prefix) or (0, 0)."""
+    for level, rx in _NUMBERING:
+        m = rx.match(line)
+        if m and m.end() < len(line) + 1:
+            return level, m.end()
+    return 0, 0
+
+
+def _split_heading(line: Line) -> tuple[Unit | None, Line | None]:
+    """Split a line into (heading, remaining text). Either part may be None."""
+    t = line.text
+    level, cut = _numbering(t)
+    if _QA_PREFIX.match(t) or (t.endswith(("？", "?")) and len(t) <= 60):
+        return Unit(line.start, line.end, t, "heading", 4, _QA_PREFIX.sub("", t[cut:])), None
+    if level == 0:
+        bare = t.strip("【】[]")
+        if len(t) <= 16 and t[-1] not in _TERMINAL + "，,、" and not re.search(r"\d{4}年|\d+月|\d+日", t) and len(bare) >= 2:
+            return Unit(line.start, line.end, t, "heading", 5, bare), None  # unnumbered short title-like line
+        return None, line
+    body = t[cut:]
+    if not body:
+        return Unit(line.start, line.end, t, "heading", level, ""), None
+    if len(t) <= _HEADING_MAX and (body[-1] not in "。；;，," or len(body) <= 14):
+        return Unit(line.start, line.end, t, "heading", level, body.rstrip("。：:")), None
+    # heading glued to its paragraph: "（一）储备目的。避免…" -> heading up to the first 。/：
+    m = re.search(r"[。：:？?]", body)
+    if m and m.start() <= 24:
+        h_end = line.start + cut + m.end()
+        rest = t[cut + m.end():].lstrip()
+        head = Unit(line.start, h_end, t[: cut + m.end()], "heading", level, body[: m.start()])
+        if rest:
+            r_start = line.end - len(rest)
+            return head, Line(r_start, line.end, rest)
+        return head, None
+    # a numbered long sentence: the numbering alone is the heading marker
+    return Unit(line.start, line.start + cut, t[:cut], "heading", level, ""), Line(line.start + cut, line.end, body)
+
+
+def segment(text: str) -> list[Unit]:
+    """Units in reading order: headings separate, fragments merged into blocks, a repeated body dropped."""
+    lines = drop_repeated_body(split_lines(text))
+    units: list[Unit] = []
+    block: list[Line] = []
+
+    def flush() -> None:
+        if block:
+            s, e = block[0].start, block[-1].end
+            units.append(Unit(s, e, text[s:e], "text"))
+            block.clear()
+
+    seen: set[str] = set()
+    for ln in lines:
+        if ln.text in _TAB_CHROME:
+            continue
+        head, rest = _split_heading(ln)
+        if head is not None:
+            # an unnumbered short line inside a broken paragraph is a fragment, not a heading
+            if head.level == 5 and block and block[-1].text[-1] not in _TERMINAL:
+                head, rest = None, ln
+        if (head is None or head.level == 5) and units and units[-1].kind == "heading" and not block \
+                and not units[-1].label_text and len(ln.text) <= 30 and ln.text[-1] not in "。；;，,":
+            prev = units.pop()  # "一、" on its own line, the heading words on the next
+            head, rest = Unit(prev.start, ln.end, text[prev.start:ln.end], "heading", prev.level, ln.text.rstrip("：:")), None
+        if head is not None:
+            flush()
+            units.append(head)
+        if rest is None:
+            continue
+        if rest.text in seen and len(rest.text) >= 20:
+            continue  # the same paragraph printed twice
+        seen.add(rest.text)
+        if block and block[-1].text[-1] in _TERMINAL and sum(len(b.text) for b in block) >= 20:
+            flush()
+        block.append(rest)
+        if _ANSWER_PREFIX.match(rest.text) and len(block) > 1:
+            block.pop()
+            flush()
+            block.append(rest)
+    flush()
+    return units
+
+
+def unit_text(u: Unit) -> str:
+    """The model's view of a unit: line breaks inside broken paragraphs removed."""
+    return re.sub(r"\s*\n\s*", "", u.text)
