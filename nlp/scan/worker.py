@@ -1,0 +1,183 @@
+"""Pass 1 for one page, run inside a worker: ingest → resolve column → analyse → compact result.
+
+Runs in worker processes (or Ray actors), so it returns plain JSON-able dicts and never touches the
+database; the parent writes. The pipeline is created once per worker by `init_worker` through a factory
+named by a dotted path ("module:function"), so tests can swap in a fake pipeline that also works in
+spawned processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import os
+import re
+import signal
+import time
+from pathlib import Path
+
+from nlp.pipeline import TASKS, AnalyzeOptions, Pipeline
+from nlp.scan.columns import column_kind, resolve_column
+from nlp.scan.inputs import RawPage
+from nlp.scan.linking import extract_mentions
+from nlp.schema import Document, Issue
+
+DEFAULT_FACTORY = "nlp.scan.worker:default_pipeline"
+_STATE: dict = {}
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
+
+
+def default_pipeline(models_dir: str | None = None) -> Pipeline:
+    return Pipeline(Path(models_dir) if models_dir else None)
+
+
+def make_pipeline(factory: str, models_dir: str | None):
+    module, _, func = factory.partition(":")
+    return getattr(importlib.import_module(module), func)(models_dir)
+
+
+def pipeline_signature(factory: str, models_dir: str | None) -> str:
+    """What makes a stored analysis stale: the model files and the analyser code. A factory module may
+    define SIGNATURE (tests do, so their fake pipeline's results stay valid)."""
+    module = importlib.import_module(factory.partition(":")[0])
+    if hasattr(module, "SIGNATURE"):
+        return f"{factory}:{module.SIGNATURE}"
+    h = hashlib.blake2b(digest_size=12)
+    root = Path(__file__).resolve().parent.parent
+    mdir = Path(models_dir) if models_dir else Path(os.environ.get("GOVLINT_MODELS") or root.parent / "models")
+    places = [mdir] + [root / t for t in (*TASKS, "ingest")] + [root / "normalize.py"]
+    for place in places:
+        files = sorted(place.rglob("*")) if place.is_dir() else ([place] if place.exists() else [])
+        for f in files:
+            if f.is_file() and "__pycache__" not in f.parts:
+                st = f.stat()
+                h.update(f"{f.relative_to(root.parent) if root.parent in f.parents else f}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def init_worker(factory: str = DEFAULT_FACTORY, models_dir: str | None = None, threads: int = 1,
+                worker_process: bool = True) -> None:
+    """Once per worker process: ignore Ctrl-C (the parent handles it), cap threads, load the models."""
+    if worker_process:
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+        except ValueError:  # not the main thread: nothing to do
+            pass
+    os.environ.setdefault("OMP_NUM_THREADS", str(threads))
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        import torch
+
+        torch.set_num_threads(threads)
+    except Exception:  # torch is optional
+        pass
+    pipeline = make_pipeline(factory, models_dir)
+    if hasattr(pipeline, "load_all"):
+        pipeline.load_all(TASKS)
+    _STATE["pipeline"] = pipeline
+
+
+def _pipeline():
+    if "pipeline" not in _STATE:
+        init_worker(worker_process=False)
+    return _STATE["pipeline"]
+
+
+def decode_html(data: bytes | str) -> str:
+    """Best-effort text of the markup for column/breadcrumb parsing (ingestion does the real decoding)."""
+    if isinstance(data, str):
+        return data
+    m = _CHARSET.search(data[:4096])
+    enc = (m.group(1).decode("ascii", "ignore").lower() if m else "utf-8") or "utf-8"
+    if enc in {"gb2312", "gbk"}:
+        enc = "gb18030"
+    try:
+        return data.decode(enc)
+    except (LookupError, UnicodeDecodeError):
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            return data.decode("gb18030", errors="replace")
+
+
+def ingest(raw: RawPage) -> tuple[Document, str | None]:
+    """RawPage → Document via nlp.ingest (never raises); also returns the decoded HTML when there is one."""
+    from nlp import ingest as ing
+
+    meta = raw.meta
+    base = {"id": raw.id}
+    if meta.get("url"):
+        base["url"] = meta["url"]
+    html = None
+    if raw.error:
+        return Document(errors=[Issue(code="unreadable", message=raw.error)], **base), None
+    try:
+        if raw.kind == "html":
+            html = decode_html(raw.payload)
+            doc = ing.ingest_html(raw.payload, **base)
+        elif raw.kind == "text":
+            text = raw.payload if isinstance(raw.payload, str) else raw.payload.decode("utf-8", "replace")
+            doc = ing.ingest_text(text, **base)
+        else:
+            data = raw.payload.encode() if isinstance(raw.payload, str) else raw.payload
+            doc = ing.ingest_bytes(data, name=raw.name, **base)
+    except Exception as exc:  # ingestion must not raise; if it does, the page is reported, the run goes on
+        doc = Document(errors=[Issue(code="ingest_failed", message=f"{type(exc).__name__}: {exc}; "
+                                     "report this page to the ingestion maintainers")], **base)
+    # metadata from the crawler (sidecar / record / WARC) is authoritative over what the page template says
+    update = {k: str(meta[k]) for k in ("title", "published", "written", "fileno", "publisher", "source", "url")
+              if meta.get(k)}
+    update["id"] = raw.id
+    doc = doc.model_copy(update=update)
+    return doc, html
+
+
+def analyse(raw: RawPage, content_hash: str, sig: str) -> dict:
+    """One page → the row the parent stores (JSON-able). Never raises."""
+    t0 = time.perf_counter()
+    doc, html = ingest(raw)
+    column, source = resolve_column(raw.meta.get("column"), html, doc.column, doc.url or raw.meta.get("path") or raw.id)
+    doc = doc.model_copy(update={"column": column})
+    try:
+        report = _pipeline().analyze(doc, AnalyzeOptions())
+    except Exception as exc:  # Pipeline.analyze already isolates components; this is the last guard
+        from nlp.pipeline import summarize
+        from nlp.schema import Report
+
+        report = Report(id=raw.id, document=summarize(doc), errors=[Issue(code="analysis_failed", message=str(exc))])
+    report.column = column
+    if raw.meta.get("sidecar_error"):
+        report.warnings.append(Issue(code="bad_sidecar", message=raw.meta["sidecar_error"]))
+    links = [(lk.href, lk.text) for lk in doc.links]
+    mentions = extract_mentions(doc.title, doc.text, doc.url, links)
+    timings = dict(report.timings_ms)
+    report.timings_ms = {}
+    return {
+        "id": raw.id,
+        "origin": raw.origin,
+        "content_hash": content_hash,
+        "pipeline_sig": sig,
+        "column": column,
+        "column_source": source,
+        "column_kind": column_kind(column),
+        "doc": doc.model_dump_json(),
+        "report": report.model_dump_json(),
+        "mentions": json.dumps(mentions.as_dict(), ensure_ascii=False, sort_keys=True),
+        "timings": json.dumps(dict(timings, total=round((time.perf_counter() - t0) * 1000, 2))),
+    }
+
+
+def analyse_batch(items: list[tuple[RawPage, str]], sig: str) -> list[dict]:
+    return [analyse(raw, h, sig) for raw, h in items]
+
+
+def relate(interp_doc_json: str, doc_json: str) -> str | None:
+    """Completeness of an interpretation *against its linked document* (copy_ratio needs the document)."""
+    interp = Document.model_validate_json(interp_doc_json)
+    doc = Document.model_validate_json(doc_json)
+    report = _pipeline().analyze(interp, AnalyzeOptions(tasks=("completeness",), related=doc))
+    if report.completeness is None:
+        return None
+    return report.completeness.model_dump_json()

@@ -1,0 +1,271 @@
+"""Batch scan: working days, columns, linking, flags, inputs, resumption, outputs.
+
+Analysis is done by the fake pipeline in test_scan_support (no models), so these tests check the scan's own
+logic; the acceptance run on the synthetic corpus crawl with the real models is training/synth_crawl.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from nlp.scan import columns, flags, linking, workdays
+from nlp.scan.cli import main as scan_main
+from nlp.scan.store import table_digest
+
+FAKE = "test_scan_support:make"
+D = dt.date
+
+
+# --- working days -------------------------------------------------------------------------------------
+def test_known_calendar_days():
+    assert workdays.is_working_day(D(2024, 9, 29)) == (True, True)  # Sunday make-up working day (调休)
+    assert all(not workdays.is_working_day(D(2024, 10, d))[0] for d in range(1, 8))  # 国庆 holiday
+    assert workdays.is_working_day(D(2024, 10, 12))[0]  # Saturday make-up day
+    assert not workdays.is_working_day(D(2025, 1, 28))[0] and workdays.is_working_day(D(2025, 1, 26))[0]  # 春节 2025
+
+
+@pytest.mark.parametrize("doc,interp,expected", [
+    ("2024-09-27", "2024-10-09", 4),   # 9-29 (Sun, make-up), 9-30, 10-08, 10-09
+    ("2024-09-30", "2024-10-08", 1),   # 8 calendar days, 1 working day
+    ("2024-09-28", "2024-10-10", 5),
+    ("2025-01-24", "2025-02-06", 4),   # 1-26 (Sun, make-up), 1-27, 2-05, 2-06
+    ("2025-01-27", "2025-02-05", 1),
+    ("2024-02-08", "2024-02-19", 3),   # 2-09, 2-18 (Sun, make-up), 2-19: on time, at the limit
+    ("2024-05-10", "2024-05-10", 0),
+    ("2023-06-15", "2023-06-12", -3),  # interpretation before its document
+])
+def test_delay_across_holidays(doc, interp, expected):
+    delay = workdays.working_days_between(D.fromisoformat(doc), D.fromisoformat(interp))
+    assert delay.working_days == expected and delay.exact
+    assert workdays.is_late(delay) == (expected > 3)
+
+
+def test_unknown_year_falls_back_to_weekdays_and_says_so():
+    delay = workdays.working_days_between(D(2030, 3, 1), D(2030, 3, 8))
+    assert delay.working_days == 5 and not delay.exact
+
+
+def test_parse_date_forms():
+    assert workdays.parse_date("2024年9月29日") == D(2024, 9, 29)
+    assert workdays.parse_date("2024-09-29 10:00:00") == D(2024, 9, 29)
+    assert workdays.parse_date("2024-02-30") is None and workdays.parse_date("soon") is None
+
+
+# --- columns ------------------------------------------------------------------------------------------
+def test_column_resolution_order():
+    html = ('<html><head><title>x</title></head><body><div class="crumb">当前位置：<a href="/">首页</a> &gt; '
+            '<a>政策解读</a> &gt; <a>新闻发布会</a></div><p>正文</p></body></html>')
+    assert columns.resolve_column("本市政策解读", html, None, None) == ("本市政策解读", "metadata")
+    assert columns.resolve_column(None, html, None, None) == ("政策解读 > 新闻发布会", "breadcrumb")
+    assert columns.resolve_column(None, "<p>no crumb</p>", None, "http://a.gov.cn/zcjd/bmzcjd/202406/t1_2.htm") == ("zcjd/bmzcjd", "url")
+    tagged = '<meta name="ColumnName" content="部门政策解读">' + html
+    assert columns.resolve_column(None, tagged, None, None) == ("部门政策解读", "meta_tag")
+
+
+@pytest.mark.parametrize("name,kind", [("本市政策解读", "interpretation"), ("政策解读 > 新闻发布会", "interpretation"),
+                                       ("图解政策", "interpretation"), ("zcjd/xwfbh", "interpretation"),
+                                       ("政策文件及解读", "mixed"), ("市级动态", None), ("回应关切", None), (None, None)])
+def test_interpretation_column_by_name(name, kind):
+    assert columns.column_kind(name) == kind
+
+
+# --- linking ------------------------------------------------------------------------------------------
+def _key(pid, role, title, date=None, fileno=None, url=None, text="", links=()):
+    return linking.PageKey(id=pid, url=url, title=title, fileno=fileno, date=date, role=role,
+                           mentions=linking.extract_mentions(title, text, url, list(links)))
+
+
+def test_link_by_title_inner_title_fileno_and_hyperlink():
+    docs = [
+        _key("d1", "document", "三明市人民政府办公室关于印发三明市测试措施的通知", "2024-01-02", "明政办〔2024〕5号", "http://x.gov.cn/d1.htm"),
+        _key("d2", "document", "三明市人民政府办公室关于做好某项工作的通知", "2024-01-03", "明政办〔2024〕6号", "http://x.gov.cn/d2.htm"),
+        _key("d3", "document", "三明市另一个办法", "2024-01-04", "明政〔2024〕9号", "http://x.gov.cn/d3.htm"),
+    ]
+    interps = [
+        _key("i1", "interpretation", "《三明市测试措施》政策解读", "2024-01-03"),
+        _key("i2", "interpretation", "图解：《关于做好某项工作的通知》", "2024-01-03"),
+        _key("i3", "interpretation", "一份解读", "2024-01-05", text="现就明政〔2024〕9号文件解读如下。"),
+        _key("i4", "interpretation", "另一份解读", "2024-01-05", url="http://x.gov.cn/i4.htm",
+             links=[("d1.htm", "相关文件")]),
+        _key("i5", "interpretation", "《完全不同的规定》解读", "2024-01-05", text="依据《国务院关于某事的意见》（国发〔2020〕1号）"),
+    ]
+    got = linking.link_all(docs + interps)
+    assert (got["i1"].doc_id, got["i1"].method) == ("d1", "title")
+    assert (got["i2"].doc_id, got["i2"].method) == ("d2", "title")
+    assert (got["i3"].doc_id, got["i3"].method) == ("d3", "fileno")
+    assert (got["i4"].doc_id, got["i4"].method) == ("d1", "hyperlink")
+    assert "i5" not in got
+
+
+def test_title_in_interpretation_title_outranks_body_mention():
+    docs = [_key("new", "document", "三明市甲乙丙丁办法", "2024-01-02"),
+            _key("old", "document", "福建省上级指导意见全文", "2020-01-02")]
+    i = _key("i", "interpretation", "《三明市甲乙丙丁办法》解读", "2024-01-03", text="根据《福建省上级指导意见全文》制定。")
+    assert linking.link_all(docs + [i])["i"].doc_id == "new"
+
+
+def test_fuzzy_title_when_words_differ_slightly():
+    docs = [_key("d", "document", "三明市人民政府办公室关于印发支持民营企业高质量发展若干措施的通知", "2021-09-26")]
+    i = _key("i", "interpretation", "图解：《关于支持民营企业高质量发展的若干措施》政策解读", "2021-09-26")
+    assert linking.link_all(docs + [i])["i"].doc_id == "d"
+
+
+# --- flags --------------------------------------------------------------------------------------------
+def _facts(**kw):
+    base = dict(id="p", column="本市政策解读", column_kind="interpretation", genre="interpretation",
+                genre_confidence=0.9, genre_abstained=False, genre_evidence=[], date="2024-10-09", title="t")
+    base.update(kw)
+    return flags.PageFacts(**base)
+
+
+def test_flag_rules():
+    link = {"doc_id": "d", "method": "title", "doc_title": "doc"}
+    codes = lambda fl: sorted(f.code for f in fl)  # noqa: E731
+    assert codes(flags.page_flags(_facts(genre="news"), None, None, None)) == [flags.NEWS_IN_INTERP]
+    assert codes(flags.page_flags(_facts(genre="news", genre_abstained=True), None, None, None)) == []
+    assert codes(flags.page_flags(_facts(genre="normative", column_kind="mixed"), None, None, None)) == []
+    assert codes(flags.page_flags(_facts(), None, None, None)) == [flags.UNLINKED]
+    late = flags.page_flags(_facts(), link, "2024-09-27", None)
+    assert codes(late) == [flags.LATE] and late[0].evidence["delay_working_days"] == 4
+    assert codes(flags.page_flags(_facts(date="2024-10-08"), link, "2024-09-30", None)) == []
+    assert codes(flags.page_flags(_facts(date="2023-06-12"), link, "2023-06-15", None)) == [flags.BEFORE_DOC]
+    assert codes(flags.page_flags(_facts(date="2024-10-08"), link, "2024-09-30", 0.9)) == [flags.COPY]
+    # without a genre model the column decides what is an interpretation, and nothing is "misplaced"
+    assert codes(flags.page_flags(_facts(genre=None), None, None, None)) == [flags.UNLINKED]
+    assert codes(flags.page_flags(_facts(genre=None, column_kind=None), None, None, None)) == []
+
+
+# --- end to end (fake pipeline, JSONL records) -------------------------------------------------------
+DOC_BODY = "各县（市、区）人民政府：\n第一条 为了测试，制定本措施。\n第二条 本措施自发布之日起施行。"
+
+
+def _records() -> list[dict]:
+    def rec(url, column, title, published, text, **kw):
+        return dict(url=f"http://sm.example.gov.cn/{url}", column=column, title=title, published=published, text=text, **kw)
+
+    return [
+        rec("wj/a.htm", "规范性文件", "三明市人民政府办公室关于印发三明市甲项措施的通知", "2024-09-27", DOC_BODY, fileno="明政办〔2024〕5号"),
+        rec("jd/a.htm", "本市政策解读", "《三明市甲项措施》政策解读", "2024-10-09", "一、出台背景\n为了说明甲项措施。\n二、主要内容\n共两条。"),
+        rec("wj/b.htm", "规范性文件", "三明市人民政府办公室关于印发三明市乙项办法的通知", "2024-09-30", DOC_BODY, fileno="明政办〔2024〕6号"),
+        rec("jd/b.htm", "本市政策解读", "《三明市乙项办法》政策解读", "2024-10-08", "一、出台背景\n乙项办法的背景。"),
+        rec("wj/c.htm", "规范性文件", "三明市人民政府关于丙项工作的意见", "2023-06-15", DOC_BODY),
+        rec("jd/c.htm", "部门政策解读", "《三明市人民政府关于丙项工作的意见》解读", "2023-06-12", "一、出台背景\n丙。"),
+        rec("jd/d.htm", "部门政策解读", "《不在抓取范围内的规定》解读", "2024-03-01", "一、出台背景\n丁。"),
+        rec("wj/e.htm", "规范性文件", "三明市戊项管理办法", "2024-05-06", "第一条 戊项管理办法适用于全市范围。\n第二条 各单位应当按照本办法执行。"),
+        rec("jd/e.htm", "本市政策解读", "《三明市戊项管理办法》政策解读", "2024-05-06", "第一条 戊项管理办法适用于全市范围。\n第二条 各单位应当按照本办法执行。"),
+        rec("jd/news.htm", "本市政策解读", "我市召开甲项措施推进会", "2024-10-10", "近日，记者从市里获悉，会议召开。"),
+        rec("dt/news.htm", "市级动态", "我市召开乙项会议", "2024-10-10", "近日，记者获悉。扫黑险恶专项斗争……"),
+    ]
+
+
+def _write_jsonl(path: Path, recs: list[dict], extra_lines: tuple[str, ...] = ()) -> Path:
+    with path.open("w", encoding="utf-8") as fh:
+        for r in recs:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+        for line in extra_lines:
+            fh.write(line + "\n")
+    return path
+
+
+def _reports(out: Path) -> dict[str, dict]:
+    return {r["id"]: r for r in map(json.loads, (out / "reports.jsonl").read_text(encoding="utf-8").splitlines())}
+
+
+def _codes(rep: dict) -> list[str]:
+    return sorted(f["code"] for f in rep["flags"])
+
+
+def test_scan_end_to_end_flags_and_outputs(tmp_path, capsys):
+    crawl = _write_jsonl(tmp_path / "crawl.jsonl", _records(), extra_lines=("{not json",))
+    out = tmp_path / "out"
+    assert scan_main([str(crawl), "--out", str(out), "--workers", "0", "--pipeline-factory", FAKE]) == 0
+    reps = _reports(out)
+    u = "http://sm.example.gov.cn/"
+    assert _codes(reps[u + "jd/a.htm"]) == ["interpretation_late"]
+    ev = reps[u + "jd/a.htm"]["flags"][0]["evidence"]
+    assert ev["delay_working_days"] == 4 and ev["document_id"] == u + "wj/a.htm"
+    assert _codes(reps[u + "jd/b.htm"]) == []  # 8 calendar days but 1 working day after 国庆
+    assert _codes(reps[u + "jd/c.htm"]) == ["interpretation_before_document"]
+    assert _codes(reps[u + "jd/d.htm"]) == ["interpretation_unlinked"]
+    assert _codes(reps[u + "jd/e.htm"]) == ["copy_of_document"]
+    assert _codes(reps[u + "jd/news.htm"]) == ["news_in_interpretation_column"]
+    assert _codes(reps[u + "dt/news.htm"]) == []
+    assert reps[u + "jd/a.htm"]["column"] == "本市政策解读"
+    bad = [r for r in reps.values() if r["errors"]]
+    assert len(bad) == 1 and "not valid JSON" in bad[0]["errors"][0]["message"]
+    for r in reps.values():  # every line is a valid Report
+        from nlp.schema import Report
+        Report.model_validate(r)
+    db = sqlite3.connect(out / "scan.db")
+    assert db.execute("SELECT COUNT(*) FROM pages").fetchone()[0] == 12
+    assert db.execute("SELECT severity FROM findings").fetchall() == [("serious",)]
+    assert db.execute("SELECT delay_working_days FROM links WHERE interp_id=?", (u + "jd/a.htm",)).fetchone() == (4,)
+    html = (out / "report.html").read_text(encoding="utf-8")
+    assert "<svg" in html and "我市召开甲项措施推进会" in html and "扫黑险恶" in html and "http" not in html.split("<body>")[0].replace("http://www.w3.org", "")
+    from openpyxl import load_workbook
+    wb = load_workbook(out / "report.xlsx")
+    assert {"1 not interpretations", "2 interpretations", "3 completeness", "4 wording"} <= set(wb.sheetnames)
+    assert wb["1 not interpretations"].max_row == 2 and wb["4 wording"]["A2"].value == "serious"
+    # a re-run analyses nothing and gives the same database
+    before = table_digest(out / "scan.db")
+    capsys.readouterr()
+    assert scan_main([str(crawl), "--out", str(out), "--workers", "0", "--pipeline-factory", FAKE]) == 0
+    stats = json.loads(capsys.readouterr().err.strip().splitlines()[-2])
+    assert stats["analysed"] == 0 and stats["skipped"] == 12
+    assert table_digest(out / "scan.db") == before
+
+
+def test_changed_page_is_reanalysed(tmp_path, capsys):
+    recs = _records()
+    crawl = _write_jsonl(tmp_path / "crawl.jsonl", recs)
+    out = tmp_path / "out"
+    scan_main([str(crawl), "--out", str(out), "--workers", "0", "--pipeline-factory", FAKE, "--no-report"])
+    recs[0]["published"] = "2024-10-08"  # the document moves: the interpretation is no longer late
+    _write_jsonl(crawl, recs)
+    capsys.readouterr()
+    assert scan_main([str(crawl), "--out", str(out), "--workers", "0", "--pipeline-factory", FAKE]) == 0
+    stats = json.loads(capsys.readouterr().err.strip().splitlines()[-2])
+    assert stats["analysed"] == 1
+    assert _codes(_reports(out)["http://sm.example.gov.cn/jd/a.htm"]) == []
+
+
+def test_directory_with_sidecars_and_warc(tmp_path):
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    crawl = tmp_path / "crawl"
+    (crawl / "解读").mkdir(parents=True)
+    (crawl / "解读" / "a.txt").write_text("我市召开会议\n近日，记者获悉会议召开。", encoding="utf-8")
+    (crawl / "解读" / "a.txt.json").write_text(json.dumps({"title": "我市召开会议", "published": "2024-01-02"}), encoding="utf-8")
+    (crawl / "misc").mkdir()
+    (crawl / "misc" / "b.txt").write_text("其他内容。", encoding="utf-8")
+    (crawl / "misc" / "b.txt.json").write_text("{broken", encoding="utf-8")
+    buf = io.BytesIO()
+    w = WARCWriter(buf, gzip=True)
+    body = "近日，记者获悉。".encode("utf-8")
+    headers = StatusAndHeaders("200 OK", [("Content-Type", "text/plain; charset=utf-8")], protocol="HTTP/1.1")
+    w.write_record(w.create_warc_record("http://w.example.gov.cn/zcjd/2024/t1.htm", "response",
+                                        payload=io.BytesIO(body), http_headers=headers))
+    (tmp_path / "c.warc.gz").write_bytes(buf.getvalue())
+    out = tmp_path / "out"
+    assert scan_main([str(crawl), str(tmp_path / "c.warc.gz"), "--out", str(out), "--workers", "0",
+                      "--pipeline-factory", FAKE]) == 0
+    reps = _reports(out)
+    a = reps[str(crawl / "解读" / "a.txt")]
+    assert a["column"] == "解读" and _codes(a) == ["news_in_interpretation_column"]
+    b = reps[str(crawl / "misc" / "b.txt")]
+    assert any(w["code"] == "bad_sidecar" for w in b["warnings"])
+    wr = reps["http://w.example.gov.cn/zcjd/2024/t1.htm"]
+    assert wr["column"] == "zcjd" and _codes(wr) == ["news_in_interpretation_column"]
+
+
+def test_bad_usage_is_a_clear_error(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        scan_main([str(tmp_path / "missing"), "--out", str(tmp_path / "o")])
+    assert exc.value.code == 2 and "input not found" in capsys.readouterr().err
