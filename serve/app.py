@@ -149,7 +149,7 @@ def create_app(pipeline: Pipeline | None = None, settings: Settings | None = Non
         yield
         service.shutdown()
 
-    app = FastAPI(
+    app = _fastapi(
         title="govlint API",
         version=_version(),
         summary="Checks Chinese government web pages: genre, interpretation completeness, wording (错敏信息).",
@@ -293,6 +293,15 @@ def create_app(pipeline: Pipeline | None = None, settings: Settings | None = Non
         app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins),
                            allow_methods=["GET", "POST"], allow_headers=["*"], max_age=600)
     return app
+
+
+def _fastapi(**kwargs: Any) -> FastAPI:
+    """FastAPI whose /docs and /redoc load their scripts from this server (fastapi-offline), not a CDN."""
+    try:
+        from fastapi_offline import FastAPIOffline
+    except ImportError:  # docs then load Swagger UI from its CDN; the API itself is unaffected
+        return FastAPI(**kwargs)
+    return FastAPIOffline(**kwargs)
 
 
 def _version() -> str:

@@ -15,7 +15,7 @@ from typing import Any
 
 MAX_JSON_BYTES = 256 * 1024
 _METRIC_NAMES = re.compile(r"metric|eval|report|score|bench", re.I)
-_VERSION_LINE = re.compile(r"(?im)^[\s>*#|-]*(?:\*\*)?(?:model\s+)?version(?:\*\*)?\s*[:：|]\s*[`*]*\s*([^\s|`*]+)")
+_VERSION_LINE = re.compile(r"(?im)^[\s>*#|-]*(?:\*\*)?(?:model\s+)?version(?:\*\*)?\s*[:：|][\s`*:]*([^\s|`*]+)")
 
 
 def _front_matter(text: str) -> dict[str, str]:

@@ -176,12 +176,15 @@ FORM_FIELDS = {"file", "tasks", "include_text", "document", "id", *META_FIELDS}
 
 async def parse_upload(request: Request, forced_tasks: tuple[str, ...] | None,
                        max_bytes: int) -> tuple[Document, AnalyzeOptions]:
+    from starlette.exceptions import HTTPException
     from starlette.formparsers import MultiPartException
 
     try:
         form = await request.form(max_files=2, max_fields=20, max_part_size=max_bytes)
     except MultiPartException as exc:
         raise Problem(400, "malformed_multipart", f"the multipart body could not be parsed: {exc.message}") from None
+    except HTTPException as exc:  # Starlette reports a broken multipart body (e.g. no boundary) this way
+        raise Problem(400, "malformed_multipart", f"the multipart body could not be parsed: {exc.detail}") from None
     except (ValueError, UnicodeDecodeError) as exc:
         raise Problem(400, "malformed_multipart", f"the multipart body could not be parsed: {exc}") from None
     try:
