@@ -269,3 +269,9 @@ def test_bad_usage_is_a_clear_error(tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         scan_main([str(tmp_path / "missing"), "--out", str(tmp_path / "o")])
     assert exc.value.code == 2 and "input not found" in capsys.readouterr().err
+
+
+def test_truncated_document_title_still_links():
+    docs = [_key("d", "document", "三明市人民政府办公室关于印发三明市推动工业绿色低碳转型实施方案（2021", "2021-06-23")]
+    i = _key("i", "interpretation", "图解：《三明市推动工业绿色低碳转型实施方案（2021-2025年）》政策解读", "2021-06-23")
+    assert linking.link_all(docs + [i])["i"].method == "fuzzy_title"

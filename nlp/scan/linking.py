@@ -240,9 +240,15 @@ def _fuzzy(mention: str, idx: dict[str, set[str]], titles: dict[str, str], inner
         for d in idx.get(g, ()):
             counts[d] += 1
     out = []
-    for d, c in sorted(counts.items(), key=lambda kv: -kv[1])[:20]:
+    for d, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:20]:
         target = inner.get(d) or titles[d]
         ratio = SequenceMatcher(None, m, target).ratio()
+        tail = _TAIL.split(titles[d])[-1]
+        if ratio < FUZZY_MIN and len(tail) >= 10 and m.startswith(tail):
+            ratio = FUZZY_MIN  # listing pages cut long titles ('…实施方案（2021'): a prefix of the mention
         if ratio >= FUZZY_MIN:
             out.append((d, ratio))
     return out
+
+
+_TAIL = re.compile(r"关于印发|关于转发|印发|转发")

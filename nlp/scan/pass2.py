@@ -28,7 +28,9 @@ def _facts(row: dict) -> PageFacts:
 
 
 def _role(row: dict, facts: PageFacts) -> str:
-    if is_interpretation(facts)[0]:
+    """interpretation = judged one, or *placed* as one (a copy posted in an interpretation column must still
+    be linked to be caught); document = a link target."""
+    if is_interpretation(facts)[0] or facts.column_kind == "interpretation":
         return "interpretation"
     if row["genre"] == "normative" or (row["genre"] == "other" and row["fileno"]):
         return "document"
