@@ -1,0 +1,183 @@
+"""Format checks (warning / info) and garbled-text findings.
+
+- 发文字号 (GB/T 9704-2012 §7.2.5): year in 六角括号〔〕 written in full, no "第", no leading zero, ends with 号.
+- Dates: impossible dates (2月30日); a 落款/metadata date later than the page's publication date; 成文日期
+  after the publication date.
+- Unbalanced 《》 (warning) and “” （） (info) within a paragraph.
+- An interpretation dated before the document it interprets (ctx.options.related).
+- Garbled text: ingestion's `mojibake` warnings become findings so editors see them next to the others.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+from nlp.schema import Document, Finding
+from nlp.wording.common import finding, year_of
+
+# a 文号-like string: 机关代字 + bracketed year + optional 第 + number + optional 号
+WENHAO_RE = re.compile(
+    r"(?P<org>[\u4e00-\u9fa5]{1,12}?)"
+    r"(?P<lb>[〔\[【（(［｛{﹝〖〈<])\s*(?P<year>\d{2,4})\s*(?P<rb>[〕\]】）)］｝}﹞〗〉>])"
+    r"\s*(?P<di>第)?\s*(?P<num>\d{1,5})\s*(?P<hao>号)?")
+_BRACKET_OK = ("〔", "〕")
+_DI_OK = re.compile(r"(?:公告|令)$")  # 人民银行公告〔2020〕第18号 and 令 legitimately use 第
+DATE_RE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
+_DATE_LINE = re.compile(r"^\s*(?:(?:发布|成文|印发)?(?:时间|日期)\s*[:：]\s*)?((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$")
+_PAIRS = (("《", "》", "warning"), ("“", "”", "info"), ("（", "）", "info"))
+
+
+def _parse_date(s: str | None) -> dt.date | None:
+    if not s:
+        return None
+    m = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", s)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+def wenhao_problems(m: re.Match, ref_year: int | None) -> list[tuple[str, str, str]]:
+    """(rule, message, severity) for one 文号 match; empty when it is well-formed."""
+    probs = []
+    year = m.group("year")
+    if (m.group("lb"), m.group("rb")) != _BRACKET_OK:
+        probs.append(("bracket", f"发文字号年份应使用六角括号“〔〕”，不用“{m.group('lb')}{m.group('rb')}”", "warning"))
+    if len(year) != 4:
+        probs.append(("year_short", f"发文字号年份应写全称（如〔20{year[-2:]}〕），不应写“{year}”", "warning"))
+    elif not 1949 <= int(year) <= (ref_year or dt.date.today().year) + 1:
+        probs.append(("year_range", f"发文字号年份{year}不合理（晚于发布年份或早于1949年）", "warning"))
+    if m.group("di") and not _DI_OK.search(m.group("org")):
+        probs.append(("di", "发文顺序号前不加“第”字", "warning"))
+    if m.group("num").startswith("0"):
+        probs.append(("leading_zero", f"发文顺序号不编虚位（{m.group('num')}应为{int(m.group('num'))}）", "warning"))
+    if not m.group("hao"):
+        probs.append(("no_hao", "发文顺序号后应加“号”字", "info"))
+    return probs
+
+
+def _wenhao_suggestion(m: re.Match) -> str:
+    year = m.group("year")
+    if len(year) == 2:
+        year = "20" + year
+    return f"{m.group('org')}〔{year}〕{int(m.group('num'))}号"
+
+
+def _wenhao_finding(text: str, s: int, e: int, m: re.Match, probs, shown: str, where: str) -> Finding:
+    sev = "warning" if any(p[2] == "warning" for p in probs) else "info"
+    rules = "+".join(p[0] for p in probs)
+    msg = "；".join(p[1] for p in probs)
+    return finding("format", sev, s, e, text, rule=f"format.wenhao.{rules}:{shown}",
+                   message=f"发文字号格式错误：{msg}（{where}GB/T 9704-2012 §7.2.5）", suggestion=_wenhao_suggestion(m),
+                   confidence=0.9)
+
+
+def check_wenhao(text: str, doc: Document) -> list[Finding]:
+    out = []
+    ref_year = year_of(doc.published) or year_of(doc.written)
+    seen: list[tuple[int, int]] = []
+    if any(c in text for c in "〔[【（(［｛{﹝〖〈<"):
+        for m in WENHAO_RE.finditer(text):
+            if m.group("lb") in "(（<〈" and not m.group("hao"):
+                continue  # "(2023)12" without 号 is not a 文号
+            probs = wenhao_problems(m, ref_year)
+            if probs:
+                s = m.start("lb") - len(m.group("org"))
+                out.append(_wenhao_finding(text, s, m.end(), m, probs, m.group(0), ""))
+                seen.append((s, m.end()))
+    if doc.fileno:
+        m = WENHAO_RE.search(doc.fileno)
+        if m:
+            probs = wenhao_problems(m, ref_year)
+            at = text.find(doc.fileno)
+            if probs and (at < 0 or not any(a < at + len(doc.fileno) and at < b for a, b in seen)):
+                s, e = (at, at + len(doc.fileno)) if at >= 0 else (0, 0)
+                f = _wenhao_finding(text, s, e, m, probs, doc.fileno, f"元数据“发文字号”：{doc.fileno}；")
+                out.append(f if at >= 0 else f.model_copy(update={"text": doc.fileno}))
+    return out
+
+
+def check_dates(text: str, doc: Document, related: Document | None) -> list[Finding]:
+    out = []
+    published = _parse_date(doc.published)
+    if "年" in text:
+        for m in DATE_RE.finditer(text):
+            y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
+            if not 1 <= mo <= 12 or not 1 <= d <= calendar.monthrange(y, mo)[1]:
+                out.append(finding("format", "warning", m.start(), m.end(), text, rule=f"format.date.impossible:{m.group(0)}",
+                                   message=f"日期不存在：{y}年{mo}月没有{d}日" if 1 <= mo <= 12 else f"日期不存在：月份{mo}",
+                                   confidence=0.95))
+        if published:
+            # a date standing alone on its line (落款 / 发布时间) later than the publication date
+            pos = 0
+            for line in text.split("\n"):
+                lm = _DATE_LINE.match(line)
+                if lm:
+                    dm = DATE_RE.search(lm.group(1))
+                    try:
+                        d = dt.date(int(dm.group("y")), int(dm.group("m")), int(dm.group("d")))
+                    except ValueError:
+                        d = None
+                    if d and d > published:
+                        s = pos + lm.start(1)
+                        out.append(finding("format", "warning", s, s + len(lm.group(1)), text,
+                                           rule="format.date.after_publication",
+                                           message=f"落款/发布日期{d.isoformat()}晚于页面发布日期{published.isoformat()}",
+                                           confidence=0.7))
+                pos += len(line) + 1
+    written = _parse_date(doc.written)
+    if written and published and written > published:
+        out.append(finding("format", "warning", 0, 0, text, rule="format.date.written_after_published",
+                           message=f"成文日期{written.isoformat()}晚于发布日期{published.isoformat()}", confidence=0.9))
+    if related is not None and published:
+        rel = _parse_date(related.written) or _parse_date(related.published)
+        if rel and published < rel:
+            out.append(finding("format", "warning", 0, 0, text, rule="format.date.interpretation_before_document",
+                               message=f"解读发布日期{published.isoformat()}早于所解读文件的日期{rel.isoformat()}"
+                                       f"（{related.title or related.id or '关联文件'}）：解读不应早于文件",
+                               confidence=0.9))
+    return out
+
+
+def check_brackets(text: str) -> list[Finding]:
+    """Unbalanced pairs per paragraph (a quote may legitimately span paragraphs: those are only `info`)."""
+    out = []
+    if not any(c in text for c in "《》“”（）"):
+        return out
+    pos = 0
+    for para in text.split("\n"):
+        for lch, rch, sev in _PAIRS:
+            if lch not in para and rch not in para:
+                continue
+            stack: list[int] = []
+            for i, c in enumerate(para):
+                if c == lch:
+                    stack.append(i)
+                elif c == rch:
+                    if stack:
+                        stack.pop()
+                    else:
+                        out.append(finding("format", sev, pos + i, pos + i + 1, text, rule=f"format.unbalanced:{rch}",
+                                           message=f"“{rch}”没有对应的“{lch}”", confidence=0.7))
+            for i in stack:
+                out.append(finding("format", sev, pos + i, pos + i + 1, text, rule=f"format.unbalanced:{lch}",
+                                   message=f"“{lch}”没有对应的“{rch}”", confidence=0.7))
+        pos += len(para) + 1
+    return out
+
+
+def garbled(doc: Document) -> list[Finding]:
+    out = []
+    n = len(doc.text)
+    for w in doc.warnings:
+        if w.code != "mojibake":
+            continue
+        s = w.start if w.start is not None and 0 <= w.start <= n else 0
+        e = w.end if w.end is not None and s <= w.end <= n else s
+        out.append(finding("garbled", "warning", s, e, doc.text, rule="garbled.mojibake",
+                           message=f"乱码或转换错误：{w.message}", confidence=0.9))
+    return out

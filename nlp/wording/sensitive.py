@@ -1,0 +1,50 @@
+"""Sensitive content (serious): pornography, gambling, drugs, weapons, terrorism — context-aware.
+
+Government pages name these topics mostly to fight them (打击赌博, 禁毒宣传), so a term is reported only when the
+sentence has no enforcement cue, and `solicit` terms only when a selling/contact cue is near. A match that is
+part of a more frequent word across its boundary (大麻|烦 → 麻烦) is skipped.
+"""
+
+from __future__ import annotations
+
+import ahocorasick_rs
+
+from nlp.schema import Finding
+from nlp.wording.common import ASCII_LOWER, CueSet, WordFreq, finding, sentence_span
+from nlp.wording.tables import SensitiveTerm, Tables
+
+_SUB_TEXT = {"porn": "色情", "gambling": "赌博", "drugs": "毒品", "weapons": "涉枪涉爆", "terrorism": "暴恐"}
+
+
+class SensitiveChecker:
+    def __init__(self, tables: Tables, words: WordFreq) -> None:
+        self.terms: dict[str, SensitiveTerm] = {t.term.translate(ASCII_LOWER): t for t in tables.sensitive}
+        self._pats = sorted(self.terms)
+        self._ac = ahocorasick_rs.AhoCorasick(self._pats, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+        self.enforcement = CueSet(tables.contexts.get("enforcement", ()))
+        self.solicit = CueSet(tables.contexts.get("solicit", ()))
+        self.words = words
+
+    def check(self, text: str, lowered: str) -> list[Finding]:
+        out = []
+        for idx, s, e in self._ac.find_matches_as_indexes(lowered):
+            t = self.terms[self._pats[idx]]
+            crossing = self.words.crosses(text, s, e)
+            if crossing:
+                continue
+            a, b = sentence_span(text, s, e, max_len=60)
+            sent = text[a:b]
+            cue = self.enforcement.first(sent)
+            if cue:
+                continue
+            sol = None
+            if t.mode == "solicit":
+                sol = self.solicit.first(lowered[max(a, s - 30):min(b, e + 30)])
+                if not sol:
+                    continue
+            why = f"，且附近有招揽用语“{sol}”" if sol else ""
+            out.append(finding(
+                "sensitive", "serious", s, e, text, rule=f"sensitive.{t.sub}:{t.term}",
+                message=f"涉及{_SUB_TEXT.get(t.sub, t.sub)}内容“{t.term}”{why}，句中无打击/禁止等语境（{t.reason}）",
+                confidence=0.85 if sol else 0.75))
+        return out
