@@ -291,12 +291,15 @@ def normalize_with_map(text: str, *, drop_chrome: bool = True) -> tuple[str, Off
     t, offs = _sub(text, offs, _NEWLINES, "\n")
     t, offs = _sub(t, offs, _INVISIBLE, "")
     t2, offs2 = _sub(t, offs, _PINYIN, "")
-    if len(t2) != len(t):
+    glued = len(t2) != len(t)
+    if glued:
         n = (len(t) - len(t2))
         warnings.append(Issue(code="pinyin_removed", message=f"removed pinyin annotations glued after characters "
                               f"({n} characters), a sign the page went through a conversion tool"))
         t, offs = t2, offs2
-    if is_mostly_traditional(t):
+    n_trad, n_simp = traditional_ratio(t)
+    # pinyin glue is the fingerprint of a conversion tool: then even one traditional character is converted
+    if (n_trad >= 2 and n_trad > 2 * n_simp) or (glued and n_trad >= max(1, n_simp)):
         t = to_simplified(t)  # length-preserving: the map is unchanged
         warnings.append(Issue(code="traditional_converted", message="the text was in traditional characters and "
                               "was converted to simplified; the published page should use simplified characters"))

@@ -175,6 +175,8 @@ def _reflow(text: str) -> str:
     if len(lens) < 5:
         return text
     full = lens[int(len(lens) * 0.9)]
+    if full < 25:  # short lines everywhere: a title page or a list, not text wrapped by the page width
+        return text
     out: list[str] = []
     carry = ""
     for line in lines:

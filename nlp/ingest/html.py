@@ -78,6 +78,7 @@ _LABEL_XPATH = etree.XPath(
     "//text()[string-length(.) < 120 and (" + " or ".join(f"contains(., '{c}')" for c in "号关构期间题称源类") + ")]"
 )
 _LABEL_WORDS = re.compile(r"^[【\[]?(?:" + "|".join(sorted(_LABELS, key=len, reverse=True)) + r")[】\]]?(?:[:：]|$)")
+_INLINE_END = re.compile(r"[\s\u3000\u00a0]{2,}|\s*(?:浏览|点击|访问|阅读|时间|发布|日期|作者|字号|编辑)")
 _SPACES = re.compile(r"[\s\u3000\u00a0]+")
 _LABEL_SPLIT = re.compile(r"^[【\[]?([\u4e00-\u9fff]{2,4})[】\]]?[:：]?(.*)$", re.S)
 _ATTACH_EXT = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|et|zip|rar|7z|ofd|pptx?|txt|csv|ceb|tif)(?:$|[?#])", re.I)
@@ -161,6 +162,10 @@ def _label_table(root) -> dict[str, str]:
         if not m or m.group(1) not in _LABELS:
             continue
         key, value = _LABELS[m.group(1)], m.group(2).strip()
+        if value:  # inline "来源：青山市林业局　　浏览次数：1024": cut at a wide gap or the next label
+            after = re.split(r"[:：】\]]", str(tnode), maxsplit=1)[-1]
+            after = _INLINE_END.split(after.strip(), maxsplit=1)[0]
+            value = _compact(after)
         if not compact.startswith(("【", "[")) and ":" not in compact and "：" not in compact and value:
             continue  # "标题党" or a sentence containing a label word, not a label
         if not value:
@@ -283,7 +288,7 @@ def _trafilatura(html: str, url: str | None) -> str | None:
     try:
         import trafilatura
 
-        return trafilatura.extract(html, url=url, include_tables=True, include_comments=False, favor_recall=True,
+        return trafilatura.extract(html, url=url, include_tables=True, include_comments=False,
                                    include_images=False, deduplicate=False, with_metadata=False)
     except Exception:  # a third-party failure degrades to the density fallback
         return None
@@ -371,7 +376,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlResult:
                 _drop_chrome(blk)
                 body, method = _text_of(blk), "density"
                 res.links, res.attachments = _links(blk, url)
-    res.body, res.method = body, method
+    res.body, res.method = _drop_meta_lines(body), method
     if not _compact(body):
         res.errors.append(Issue(code="no_body", message="no main text found in the HTML (navigation only, or the text "
                                 "is in images/scripts); submit the document text instead"))
@@ -398,6 +403,19 @@ def extract_html(html: str, url: str | None = None) -> HtmlResult:
     if res.column is None:
         res.column = M.find_column(page())
     return res
+
+
+_META_LINE = re.compile(
+    r"(?:[\s\u3000\u00a0|]*(?:发布时间|发布日期|发文日期|时间|日期|来源|信息来源|作者|浏览次数|点击数|点击量|访问量|阅读次数|字号)"
+    r"[:：][^\n]{0,40}?)+[\s\u3000\u00a0]*"
+)
+
+
+def _drop_meta_lines(body: str) -> str:
+    """Lines such as "发布时间：2024-03-08　来源：青山日报" are page metadata, not body text."""
+    lines = body.split("\n")
+    kept = [ln for ln in lines if not (ln.strip() and len(ln) <= 100 and _META_LINE.fullmatch(ln.strip()))]
+    return "\n".join(kept) if len(kept) != len(lines) else body
 
 
 def _first_fileno(v: str | None) -> str | None:
