@@ -215,11 +215,11 @@ def _title_score(line: str, cited: set[str]) -> float:
     if n < 4 or n > 120:
         return -10
     score = 0.0
-    if _SPAM_JOIN.search(line) or line.count("_") >= 2:
+    if line.count("_") >= 2:
         return -20  # hacked pages: spam titles of underscore-joined phrases
     if _NOT_TITLE.match(line):
         return -10
-    if _FILENO_LINE.fullmatch(line) or _DATE_LINE.fullmatch(line) or parse_date(line) and n < 25:
+    if n < 25 and (_FILENO_LINE.fullmatch(line) or _DATE_LINE.fullmatch(line) or parse_date(line)):
         return -10
     if "关于" in line:
         score += 3

@@ -25,12 +25,14 @@ Offsets = list[int]
 # ---------------------------------------------------------------- helpers
 
 
-def _sub(text: str, offs: Offsets, pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str]) -> tuple[str, Offsets]:
-    """`pattern.sub` that also rewrites the offset map.
+def _sub(text: str, offs: Offsets | None, pattern: re.Pattern[str], repl: str | Callable[[re.Match[str]], str]) -> tuple[str, Offsets | None]:
+    """`pattern.sub` that also rewrites the offset map (plain `pattern.sub` when there is no map).
 
     A replacement of the same length maps 1:1 onto the replaced characters; a shorter or longer one maps
     every new character to the start of the match (a deleted span simply disappears from the map).
     """
+    if offs is None:
+        return pattern.sub(repl, text), None
     out: list[str] = []
     new: Offsets = []
     last = 0
@@ -70,6 +72,7 @@ _PINYIN = re.compile(rf"[(（][a-zü]{{0,5}}[{_TONED}][a-zü]{{0,5}}[)）]")
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)}
 _WIDTH.update({c: c - 0xFEE0 for c in range(0xFF21, 0xFF3B)})
 _WIDTH.update({c: c - 0xFEE0 for c in range(0xFF41, 0xFF5B)})
+_WIDE_CHARS = frozenset(chr(c) for c in _WIDTH)
 
 
 @lru_cache(maxsize=1)
@@ -166,7 +169,14 @@ def is_chrome_line(line: str) -> bool:
     return _is_chrome_line(line)
 
 
-def _drop_chrome_lines(text: str, offs: Offsets) -> tuple[str, Offsets]:
+_CHROME_ANY = re.compile(_CHROME_WORDS + r"|本文链接|本页链接|本文地址|本文关键词|相关|最新政策|上一篇|下一篇")
+
+
+def _drop_chrome_lines(text: str, offs: Offsets | None) -> tuple[str, Offsets | None]:
+    if not _CHROME_ANY.search(text):
+        return text, offs
+    if offs is None:
+        return "\n".join(line for line in text.split("\n") if not _is_chrome_line(line)), None
     out: list[str] = []
     new: Offsets = []
     pos = 0
@@ -248,8 +258,19 @@ def _utf8_as_gbk_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def find_mojibake(text: str, max_issues: int = 50) -> list[Issue]:
+@lru_cache(maxsize=1)
+def _suspicious_chars() -> frozenset[str]:
+    """Characters that can start a mojibake span: a page without any of them is skipped in one set test."""
+    chars = set("\ufffd€¤?锟烫屯")
+    for lo, hi in ((0xE000, 0xF8FF), (0x2500, 0x259F), (0x3100, 0x312F), (0x00C0, 0x024F)):
+        chars.update(chr(c) for c in range(lo, hi + 1))
+    return frozenset(chars) | _gbk_tables()[0]
+
+
+def find_mojibake(text: str, max_issues: int = 50, chars: set[str] | None = None) -> list[Issue]:
     """Positions of mis-decoded text; spans closer than 3 characters are merged into one warning."""
+    if _suspicious_chars().isdisjoint(chars if chars is not None else set(text)):
+        return []
     spans = [m.span() for m in _MOJI.finditer(text)]
     spans.extend(_utf8_as_gbk_spans(text))
     if not spans:
@@ -280,14 +301,15 @@ def find_mojibake(text: str, max_issues: int = 50) -> list[Issue]:
 # ---------------------------------------------------------------- the pipeline
 
 
-def normalize_with_map(text: str, *, drop_chrome: bool = True) -> tuple[str, Offsets, list[Issue]]:
+def normalize_with_map(text: str, *, drop_chrome: bool = True, keep_map: bool = True) -> tuple[str, Offsets, list[Issue]]:
     """Clean `text`; return (normalised, offsets into `text` with a sentinel, warnings).
 
     Warnings: `traditional_converted` (the text was a traditional-character copy), `pinyin_removed`,
-    `mojibake` (with start/end in the normalised text).
+    `mojibake` (with start/end in the normalised text). `keep_map=False` skips the offset bookkeeping
+    (HTML, .docx, PDF: the extracted text is not what the user typed) and returns an empty map.
     """
     warnings: list[Issue] = []
-    offs: Offsets = list(range(len(text) + 1))
+    offs: Offsets | None = list(range(len(text) + 1)) if keep_map else None
     t, offs = _sub(text, offs, _NEWLINES, "\n")
     t, offs = _sub(t, offs, _INVISIBLE, "")
     t2, offs2 = _sub(t, offs, _PINYIN, "")
@@ -297,13 +319,17 @@ def normalize_with_map(text: str, *, drop_chrome: bool = True) -> tuple[str, Off
         warnings.append(Issue(code="pinyin_removed", message=f"removed pinyin annotations glued after characters "
                               f"({n} characters), a sign the page went through a conversion tool"))
         t, offs = t2, offs2
-    n_trad, n_simp = traditional_ratio(t)
+    chars = set(t)
+    trad, simp, _ = _opencc_sets()
+    n_trad, n_simp = len(trad.intersection(chars)), len(simp.intersection(chars))
     # pinyin glue is the fingerprint of a conversion tool: then even one traditional character is converted
     if (n_trad >= 2 and n_trad > 2 * n_simp) or (glued and n_trad >= max(1, n_simp)):
         t = to_simplified(t)  # length-preserving: the map is unchanged
+        chars = set(t)
         warnings.append(Issue(code="traditional_converted", message="the text was in traditional characters and "
                               "was converted to simplified; the published page should use simplified characters"))
-    t = t.translate(_WIDTH)  # 1:1
+    if not _WIDE_CHARS.isdisjoint(chars):
+        t = t.translate(_WIDTH)  # 1:1
     t, offs = _sub(t, offs, _PIPES, " ")
     t, offs = _sub(t, offs, _EDGE_PIPE, "")
     t, offs = _sub(t, offs, _LINE_EDGE_WS, "")
@@ -319,10 +345,11 @@ def normalize_with_map(text: str, *, drop_chrome: bool = True) -> tuple[str, Off
     while end > start and t[end - 1] == "\n":
         end -= 1
     if start or end != len(t):
-        offs = offs[start:end] + [offs[-1]]
+        if offs is not None:
+            offs = offs[start:end] + [offs[-1]]
         t = t[start:end]
-    warnings.extend(find_mojibake(t))
-    return t, offs, warnings
+    warnings.extend(find_mojibake(t, chars=chars))
+    return t, offs if offs is not None else [], warnings
 
 
 def normalize(text: str, **kw) -> str:

@@ -92,16 +92,20 @@ def eval_govcn(repeats: int = 3) -> dict:
         ch = chrome_lines(doc.text)
         if ch:
             chrome_pages.append({"id": r["id"], "lines": ch[:5]})
-    # speed: per-page latency, best of `repeats` runs per page, median over pages
-    lat = []
+    # speed: per-page latency, best of `repeats` runs per page, median over pages. CPU time (process_time)
+    # is what one core spends; wall time is also reported but is noisy on a shared machine.
+    lat, cpu = [], []
     for r in rows:
-        best = float("inf")
+        best = best_cpu = float("inf")
         for _ in range(repeats):
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             ingest_html(r["html"], url=r.get("url"))
             best = min(best, time.perf_counter() - t0)
+            best_cpu = min(best_cpu, time.process_time() - c0)
         lat.append(best * 1000)
-    med = statistics.median(lat)
+        cpu.append(best_cpu * 1000)
+    med, med_cpu = statistics.median(lat), statistics.median(cpu)
+    total_cpu = sum(cpu)
     return {
         "pages": len(rows),
         "field_accuracy": {f: round(hits[f] / len(rows), 4) for f in fields},
@@ -110,8 +114,11 @@ def eval_govcn(repeats: int = 3) -> dict:
         "failures": failures,
         "pages_with_chrome_in_body": len(chrome_pages),
         "chrome_examples": chrome_pages[:5],
-        "speed": {"median_ms_per_page": round(med, 2), "p90_ms": round(sorted(lat)[int(0.9 * (len(lat) - 1))], 2),
-                  "pages_per_s_at_median": round(1000 / med, 1), "mean_html_kb": round(
+        "speed": {"median_wall_ms_per_page": round(med, 2), "p90_wall_ms": round(sorted(lat)[int(0.9 * (len(lat) - 1))], 2),
+                  "median_cpu_ms_per_page": round(med_cpu, 2),
+                  "pages_per_s_one_core": round(1000 / med_cpu, 1),
+                  "pages_per_s_one_core_all_pages": round(1000 * len(rows) / total_cpu, 1),
+                  "pages_per_s_wall_at_median": round(1000 / med, 1), "mean_html_kb": round(
                       statistics.mean(len(r["html"].encode()) for r in rows) / 1024, 1)},
     }
 
@@ -127,7 +134,7 @@ def evaluate_main(argv: list[str] | None = None) -> int:
         "seeds_all_ok": all(s["all_ok"] for s in report["seeds"].values()),
         "govcn_all_four_exact_ge_95pct": report["govcn"]["all_four_exact"] >= 0.95,
         "govcn_bodies_chrome_free": report["govcn"]["pages_with_chrome_in_body"] == 0,
-        "govcn_speed_ge_100_pages_per_s": report["govcn"]["speed"]["pages_per_s_at_median"] >= 100,
+        "govcn_speed_ge_100_pages_per_s_one_core": report["govcn"]["speed"]["pages_per_s_one_core"] >= 100,
     }
     text = json.dumps(report, ensure_ascii=False, indent=2)
     print(text)

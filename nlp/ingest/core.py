@@ -87,7 +87,7 @@ def _text_document(raw: str, fmt: str, meta: dict[str, Any], warnings: list[Issu
                    keep_map: bool = True) -> Document:
     warnings = list(warnings or [])
     raw = _cap(raw, warnings)
-    norm, offsets, w = normalize_with_map(raw)
+    norm, offsets, w = normalize_with_map(raw, keep_map=keep_map)
     warnings.extend(w)
     meta = _clean_meta(meta)
     if not norm.strip():
@@ -144,7 +144,7 @@ def ingest_html(html: str | bytes, **meta: Any) -> Document:
     if res.errors:
         return Document(errors=res.errors, warnings=warnings, format="html", **_clean_meta(merged))
     body = _cap(res.body, warnings)
-    norm, _, w = normalize_with_map(body)
+    norm, _, w = normalize_with_map(body, keep_map=False)
     warnings.extend(w)
     if not norm.strip():
         return Document(errors=[Issue(code="no_body", message="the page's main text is empty after removing "
@@ -157,7 +157,7 @@ def ingest_html(html: str | bytes, **meta: Any) -> Document:
     # the title read from the page is normalised like the body (a traditional-character copy, pinyin glue)
     for k in ("title", "publisher", "source", "column"):
         if merged.get(k):
-            merged[k] = normalize_with_map(str(merged[k]), drop_chrome=False)[0].replace("\n", " ") or None
+            merged[k] = normalize_with_map(str(merged[k]), drop_chrome=False, keep_map=False)[0].replace("\n", " ") or None
     return Document(text=norm, links=res.links, attachments=res.attachments, warnings=warnings, format="html",
                     **_clean_meta(merged))
 

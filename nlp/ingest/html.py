@@ -77,8 +77,10 @@ _LABELS = {
 _LABEL_XPATH = etree.XPath(
     "//text()[string-length(.) < 120 and (" + " or ".join(f"contains(., '{c}')" for c in "号关构期间题称源类") + ")]"
 )
+_LABEL_INITIALS = frozenset(k[0] for k in _LABELS) | {"【", "["}
 _LABEL_WORDS = re.compile(r"^[【\[]?(?:" + "|".join(sorted(_LABELS, key=len, reverse=True)) + r")[】\]]?(?:[:：]|$)")
 _INLINE_END = re.compile(r"[\s\u3000\u00a0]{2,}|\s*(?:浏览|点击|访问|阅读|时间|发布|日期|作者|字号|编辑)")
+_WITH_ATTRS = etree.XPath("//*[@id or @class]")
 _SPACES = re.compile(r"[\s\u3000\u00a0]+")
 _LABEL_SPLIT = re.compile(r"^[【\[]?([\u4e00-\u9fff]{2,4})[】\]]?[:：]?(.*)$", re.S)
 _ATTACH_EXT = re.compile(r"\.(?:pdf|docx?|xlsx?|wps|et|zip|rar|7z|ofd|pptx?|txt|csv|ceb|tif)(?:$|[?#])", re.I)
@@ -155,6 +157,8 @@ def _label_table(root) -> dict[str, str]:
     """Label/value pairs from a metadata table: "<td>发文字号：</td><td>国办发〔2018〕126号</td>" or "文号：…"."""
     found: dict[str, str] = {}
     for tnode in _LABEL_XPATH(root):
+        if tnode.lstrip(" \t\r\n\u3000\u00a0")[:1] not in _LABEL_INITIALS:
+            continue
         compact = _compact(str(tnode))
         if not _LABEL_WORDS.match(compact):
             continue
@@ -195,7 +199,9 @@ def _label_table(root) -> dict[str, str]:
 
 
 def _breadcrumb(root) -> str | None:
-    for el in root.iter("div", "span", "p", "td", "ul", "nav", "li"):
+    for el in _WITH_ATTRS(root):
+        if el.tag not in ("div", "span", "p", "td", "ul", "nav", "li"):
+            continue
         ids = " ".join(_classes(el))
         if ids and re.search(r"crumb|position|location|dqwz|weizhi|curmb|current|path", ids):
             txt = _compact(el.text_content())
@@ -220,9 +226,7 @@ def _spaced(el) -> str:
 def _find_container(root):
     best = None
     best_key = None
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
+    for el in _WITH_ATTRS(root):
         for token in _classes(el):
             g = _CONTAINER_GROUP.get(token)
             if g is None:
@@ -328,7 +332,7 @@ def _title_element(root) -> str | None:
         ids = " ".join(_classes(el))
         if el.tag in ("h1",) or (ids and re.search(r"(?:^|[\s_-])(?:title|bt|biaoti|tit|article-title|news_title)(?:$|[\s_-])", ids)):
             t = _SPACES.sub(" ", el.text_content()).strip()
-            if 4 <= len(t) <= 120 and not M._SPAM_JOIN.search(t) and not is_chrome_line(t):
+            if 4 <= len(t) <= 120 and t.count("_") < 2 and not is_chrome_line(t):
                 return t
     return None
 
