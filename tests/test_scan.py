@@ -275,3 +275,52 @@ def test_truncated_document_title_still_links():
     docs = [_key("d", "document", "三明市人民政府办公室关于印发三明市推动工业绿色低碳转型实施方案（2021", "2021-06-23")]
     i = _key("i", "interpretation", "图解：《三明市推动工业绿色低碳转型实施方案（2021-2025年）》政策解读", "2021-06-23")
     assert linking.link_all(docs + [i])["i"].method == "fuzzy_title"
+
+
+# --- kill -9 and resume ---------------------------------------------------------------------------------
+def _filler(n: int) -> list[dict]:
+    out = []
+    for i in range(n):
+        col = ("本市政策解读", "市级动态", "规范性文件")[i % 3]
+        title = (f"《三明市第{i}号测试办法》政策解读", f"我市召开第{i}次会议", f"三明市第{i}号测试办法")[i % 3]
+        text = ("一、出台背景\n说明。", "近日，记者获悉。", "第一条 本办法适用于测试。")[i % 3] + f"\n第{i}页。"
+        out.append(dict(url=f"http://f.example.gov.cn/{i}.htm", column=col, title=title,
+                        published=f"2024-0{1 + i % 9}-1{i % 10}", text=text))
+    return out
+
+
+def test_kill9_then_resume_gives_the_same_database(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    crawl = _write_jsonl(tmp_path / "crawl.jsonl", _records() + _filler(229))
+    here = str(Path(__file__).parent)
+    env = dict(os.environ, PYTHONPATH=here + os.pathsep + os.environ.get("PYTHONPATH", ""), SCAN_FAKE_SLEEP="0.03",
+               GOVLINT_PROGRESS="0")
+    cmd = [sys.executable, "-m", "nlp.cli", "scan", str(crawl), "--workers", "2", "--batch", "8",
+           "--pipeline-factory", FAKE]
+    a, b = tmp_path / "a", tmp_path / "b"
+    subprocess.run(cmd + ["--out", str(a)], env=env, check=True, capture_output=True, timeout=180)
+    proc = subprocess.Popen(cmd + ["--out", str(b)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+    stored = 0
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+        try:
+            stored = sqlite3.connect(b / "scan.db", timeout=1).execute("SELECT COUNT(*) FROM pages").fetchone()[0]
+        except sqlite3.Error:
+            continue
+        if stored >= 24:
+            break
+    os.killpg(proc.pid, signal.SIGKILL)  # the job and its workers, mid-run
+    proc.wait()
+    after_kill = sqlite3.connect(b / "scan.db").execute("SELECT COUNT(*) FROM pages").fetchone()[0]
+    assert 0 < after_kill < 240, "the kill must land mid-run for this test to mean anything"
+    assert not (b / "reports.jsonl").exists()
+    subprocess.run(cmd + ["--out", str(b)], env=env, check=True, capture_output=True, timeout=180)
+    assert table_digest(a / "scan.db") == table_digest(b / "scan.db")
+    assert (a / "reports.jsonl").read_text(encoding="utf-8").count("\n") == 240

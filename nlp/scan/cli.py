@@ -155,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     store.set_meta(inputs=json.dumps(args.inputs, ensure_ascii=False), pipeline_sig=sig)
     stats = {"inputs": 0, "skipped": 0, "analysed": 0, "duplicates": 0, "failed": 0}
     t0 = time.perf_counter()
+    first_result: float | None = None
     try:
         engine = make_engine(args.engine, args.workers, args.pipeline_factory, args.models,
                              **({"address": args.ray_address} if args.engine == "ray" else {}))
@@ -167,7 +168,10 @@ def main(argv: list[str] | None = None) -> int:
     bar = _progress(_estimate_total(args.inputs) if not args.limit else args.limit, "scan")
     try:
         last = time.monotonic()
+        engine_start_s = time.perf_counter() - t0
         for row in engine.run(_todo(args.inputs, store, sig, args.force, args.limit, stats, bar), sig):
+            if first_result is None:
+                first_result = time.perf_counter()
             buf.append(row)
             stats["analysed"] += 1
             bar.update(1)
@@ -194,8 +198,11 @@ def main(argv: list[str] | None = None) -> int:
             write_xlsx(rd, out / "report.xlsx")
             stats.update(pass2_s=round(time.perf_counter() - t1, 2), reports=n, **{f"p2_{k}": v for k, v in p2.items()})
             stats["flags"] = rd.summary["flags"]
-        stats.update(analyse_s=round(analyse_s, 2),
+        steady = (t0 + analyse_s - first_result) if first_result else 0
+        stats.update(analyse_s=round(analyse_s, 2), engine_start_s=round(engine_start_s, 2),
                      pages_per_s=round(stats["analysed"] / analyse_s, 1) if analyse_s > 0 else None,
+                     # after the first page is back: excludes starting workers and loading models
+                     steady_pages_per_s=round((stats["analysed"] - 1) / steady, 1) if steady > 0 else None,
                      total_s=round(time.perf_counter() - t0, 2), engine=engine.name, workers=args.workers)
     except KeyboardInterrupt:
         interrupted = True

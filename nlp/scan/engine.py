@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import json
 import multiprocessing as mp
+import os
 import pickle
+import sys
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -133,9 +135,16 @@ class RayEngine:
         self.batch_size, self.block_pages = batch_size, block_pages
         self.failed = 0
         self._started = False
+        import logging
+
+        for name in ("ray", "ray.data"):  # our own progress bar and JSON stats are the interface
+            logging.getLogger(name).setLevel(logging.WARNING)
         if not ray.is_initialized():
             kw = {"address": address} if address else {"num_cpus": self.workers}
-            ray.init(include_dashboard=False, log_to_driver=False, configure_logging=False, **kw)
+            # workers must import nlp (and a test's pipeline factory) like the driver does
+            path = os.pathsep.join(p for p in sys.path if p and os.path.isdir(p))
+            ray.init(include_dashboard=False, log_to_driver=False, logging_level=logging.WARNING,
+                     runtime_env={"env_vars": {"PYTHONPATH": path, "GOVLINT_LOG_LEVEL": "ERROR"}}, **kw)
             self._started = True
         ray.data.DataContext.get_current().enable_progress_bars = False
         self._local = None
@@ -149,7 +158,8 @@ class RayEngine:
             ds = self.ray.data.from_items([{"raw": pickle.dumps(raw), "hash": h} for raw, h in block])
             out = ds.map_batches(
                 _RayAnalyzer, fn_constructor_kwargs={"factory": self.factory, "models_dir": self.models_dir, "sig": sig},
-                batch_size=self.batch_size, concurrency=self.workers, num_cpus=1, batch_format="numpy",
+                batch_size=self.batch_size, compute=self.ray.data.ActorPoolStrategy(size=self.workers), num_cpus=1,
+                batch_format="numpy",
             )
             try:
                 for row in out.iter_rows():

@@ -130,14 +130,30 @@ class LinkResult:
     links_back: bool = False
 
 
-def _candidates_by_title(mention: str, exact: dict[str, list[str]], docs_norm: dict[str, str]) -> list[tuple[str, float]]:
+def _contains_index(mentions: set[str], docs_norm: dict[str, str]) -> dict[str, list[str]]:
+    """{mention: ids of documents whose title contains it}, in one Aho-Corasick pass over all titles, so
+    linking stays linear in the crawl size instead of mentions × documents."""
+    import ahocorasick_rs
+
+    pats = sorted(m for m in mentions if len(m) >= MIN_MENTION)
+    out: dict[str, list[str]] = defaultdict(list)
+    if not pats:
+        return out
+    ac = ahocorasick_rs.AhoCorasick(pats, matchkind=ahocorasick_rs.MatchKind.Standard)
+    for doc_id, title in sorted(docs_norm.items()):
+        for idx in sorted({i for i, _, _ in ac.find_matches_as_indexes(title, overlapping=True)}):
+            out[pats[idx]].append(doc_id)
+    return out
+
+
+def _candidates_by_title(mention: str, exact: dict[str, list[str]], contains: dict[str, list[str]]) -> list[tuple[str, float]]:
     m = norm_title(mention)
     if len(m) < MIN_MENTION:
         return []
     out = [(d, 1.0) for d in exact.get(m, [])]
     if out:
         return out
-    return [(d, 0.9) for d, t in docs_norm.items() if m in t]
+    return [(d, 0.9) for d in contains.get(m, [])]
 
 
 def link_all(pages: list[PageKey]) -> dict[str, LinkResult]:
@@ -161,6 +177,8 @@ def link_all(pages: list[PageKey]) -> dict[str, LinkResult]:
         if parts:
             by_fileno[parts[1:]].append((parts[0], d.id))
     gram_index = _gram_index({**docs_norm, **{k: v for k, v in inner_norm.items()}})
+    contains = _contains_index({norm_title(m) for p in pages if p.role == "interpretation"
+                                for m in p.mentions.title_mentions + p.mentions.body_mentions}, docs_norm)
     doc_by_id = {d.id: d for d in docs}
     results: dict[str, LinkResult] = {}
     for p in pages:
@@ -182,7 +200,7 @@ def link_all(pages: list[PageKey]) -> dict[str, LinkResult]:
                 offer(target.id, 1.0 if agrees else 0.97, "hyperlink", {"href": href, "anchor": anchor})
         for rank, mentions in ((0, p.mentions.title_mentions), (1, p.mentions.body_mentions)):
             for m in mentions:
-                for doc_id, s in _candidates_by_title(m, exact, docs_norm):
+                for doc_id, s in _candidates_by_title(m, exact, contains):
                     offer(doc_id, s - 0.1 * rank, "title", {"mention": m, "where": "title" if rank == 0 else "body"})
         if not cands:
             for f in p.mentions.filenos:

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import signal
+import sys
 import time
 from pathlib import Path
 
@@ -67,15 +68,14 @@ def init_worker(factory: str = DEFAULT_FACTORY, models_dir: str | None = None, t
     os.environ.setdefault("OMP_NUM_THREADS", str(threads))
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    try:
-        import torch
-
-        torch.set_num_threads(threads)
-    except Exception:  # torch is optional
-        pass
     pipeline = make_pipeline(factory, models_dir)
     if hasattr(pipeline, "load_all"):
         pipeline.load_all(TASKS)
+    if "torch" in sys.modules:  # only if a model uses it: importing torch costs seconds per worker
+        try:
+            sys.modules["torch"].set_num_threads(threads)
+        except Exception:
+            pass
     _STATE["pipeline"] = pipeline
 
 
