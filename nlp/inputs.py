@@ -15,6 +15,8 @@ from nlp.ingest import from_record, ingest_bytes, ingest_path
 from nlp.schema import Document, Issue
 
 SUPPORTED_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".txt", ".text", ".docx", ".pdf", ".json", ".jsonl"}
+# also picked up in a directory walk so the user learns why they cannot be read (old Word, crawler dumps)
+REPORTED_SUFFIXES = {".doc", ".wps", ".bin", ".dat", ""}
 MAX_RECORD_LINE = 50 * 1024 * 1024
 
 
@@ -24,10 +26,17 @@ def expand(inputs: list[str]) -> list[str]:
     for item in inputs:
         p = Path(item)
         if item != "-" and p.is_dir():
-            out.extend(str(f) for f in sorted(p.rglob("*")) if f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES)
+            out.extend(str(f) for f in sorted(p.rglob("*")) if _wanted(f, p))
         else:
             out.append(item)
     return out
+
+
+def _wanted(f: Path, root: Path) -> bool:
+    """Documents (and files a user may expect to be read) in a directory walk; hidden files and folders are skipped."""
+    if any(part.startswith(".") for part in f.relative_to(root).parts):
+        return False
+    return f.is_file() and f.suffix.lower() in SUPPORTED_SUFFIXES | REPORTED_SUFFIXES
 
 
 def iter_documents(items: list[str]) -> Iterator[Document]:

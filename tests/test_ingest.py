@@ -331,6 +331,9 @@ def test_cli_analyze_directory_of_hostile_files(tmp_path):
     """`govlint analyze DIR` writes one report per file and exits 0 whatever the files are."""
     expected = _hostile_files(tmp_path)
     shutil.copy(SAMPLE, tmp_path / "draft.txt")
+    (tmp_path / "junk.bin").write_bytes(bytes(range(256)) * 8)
+    (tmp_path / ".hidden.txt").write_text("不应读取", encoding="utf-8")
+    (tmp_path / "style.css").write_text("body{color:red}", encoding="utf-8")
     exe = Path(sys.executable).parent / "govlint"
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "nlp.cli"]
     out = tmp_path / "reports.jsonl"
@@ -338,9 +341,10 @@ def test_cli_analyze_directory_of_hostile_files(tmp_path):
     assert proc.returncode == 0, proc.stderr[-2000:]
     reports = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     by_name = {Path(r["id"]).name: r for r in reports}
-    supported = {n for n in expected} | {"draft.txt"}
-    assert set(by_name) == supported  # old.doc is not a supported suffix: skipped by the directory walk
+    assert set(by_name) == set(expected) | {"draft.txt", "old.doc", "junk.bin"}
+    assert "unsupported_format" in {e["code"] for e in by_name["old.doc"]["errors"]}
     for name, code in expected.items():
         assert code in {e["code"] for e in by_name[name]["errors"]}, (name, by_name[name]["errors"])
+    assert "binary_input" in {e["code"] for e in by_name["junk.bin"]["errors"]}
     assert by_name["draft.txt"]["document"]["fileno"] == "明政办规〔2025〕3号"
     assert "Traceback" not in proc.stderr
