@@ -64,6 +64,25 @@ def test_cms_page_metadata_body_links_and_no_chrome():
     assert "\n\n" not in doc.text
 
 
+@pytest.mark.parametrize("with_zoom", [True, False])
+def test_list_style_metadata_gbk_page_declared_gb2312(with_zoom):
+    """<li><b>文号：</b>…</li> metadata, a page declaring gb2312 but using GBK characters, and (without #zoom) a
+    generic container that holds the metadata block, title, info line, share and prev/next links."""
+    html = (FIX / "ucap_page.html").read_text(encoding="utf-8")
+    if not with_zoom:
+        html = html.replace('<div id="zoom" class="article-content">', "<div>")
+    doc = ingest_bytes(html.encode("gb18030"), name="page.html")
+    assert not doc.errors
+    assert doc.title == "关于印发《青山市城乡居民医疗救助办法》的通知"
+    assert doc.fileno == "青政规〔2023〕4号"
+    assert (doc.written, doc.published) == ("2023-06-02", "2023-06-09")
+    assert doc.publisher == "青山市人民政府" and doc.source == "青山市医疗保障局"
+    assert doc.column == "信息公开 > 政策文件 > 规范性文件"
+    assert "第三条 本办法自2023年7月1日起施行" in doc.text
+    for w in ("索引号", "发布时间", "分享到", "上一篇", "下一篇", "相关解读", "版权所有", "字号", "繁體"):
+        assert w not in doc.text, w
+
+
 def test_links_resolved_against_the_page_url():
     doc = ingest_html((FIX / "trs_page.html").read_text(encoding="utf-8"), url="http://www.qs.gov.cn/zwgk/wj/202403/t1.html")
     hrefs = {lk.href for lk in doc.links}

@@ -153,9 +153,13 @@ def _head_meta(root) -> dict[str, str]:
     return found
 
 
-def _label_table(root) -> dict[str, str]:
-    """Label/value pairs from a metadata table: "<td>发文字号：</td><td>国办发〔2018〕126号</td>" or "文号：…"."""
+def _label_table(root) -> tuple[dict[str, str], list]:
+    """Label/value pairs from a metadata table: "<td>发文字号：</td><td>国办发〔2018〕126号</td>" or "文号：…".
+
+    Also returns the elements holding the labels, so a metadata block inside the body container can be cut.
+    """
     found: dict[str, str] = {}
+    holders: list = []
     for tnode in _LABEL_XPATH(root):
         if tnode.lstrip(" \t\r\n\u3000\u00a0")[:1] not in _LABEL_INITIALS:
             continue
@@ -193,9 +197,32 @@ def _label_table(root) -> dict[str, str]:
                         break
                     el = parent
         value = value.strip()
-        if value and len(value) <= 200 and key not in found:
-            found[key] = value
-    return found
+        if value and len(value) <= 200:
+            holder = tnode.getparent()
+            if holder is not None:
+                holders.append(holder.getparent() if getattr(tnode, "is_tail", False) and holder.getparent() is not None else holder)
+            if key not in found:
+                found[key] = value
+    return found, holders
+
+
+def _drop_label_blocks(container, holders: list) -> None:
+    """A 索引号/发文机关/… table placed inside the body container is metadata, not body: cut it."""
+    inside = {}
+    for h in holders:
+        block = None
+        for anc in h.iterancestors():
+            if anc is container:
+                break
+            if anc.tag in ("table", "ul", "dl", "div", "ol"):
+                block = anc  # keep climbing: the outermost block under the container
+        else:
+            continue  # not inside the container
+        if block is not None:
+            inside[block] = inside.get(block, 0) + 1
+    for block, n in inside.items():
+        if n >= 2 and block.getparent() is not None and len(_compact(block.text_content())) < 800:
+            block.drop_tree()
 
 
 def _breadcrumb(root) -> str | None:
@@ -350,7 +377,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlResult:
     for el in list(root.iter(*_DROP_TAGS)):
         if el.getparent() is not None:
             el.drop_tree()
-    table = _label_table(root)
+    table, label_holders = _label_table(root)
     _mark_blocks(root)
     res.column = _breadcrumb(root) or meta.get("column")
 
@@ -364,6 +391,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlResult:
     container, method = _find_container(root)
     body = ""
     if container is not None:
+        _drop_label_blocks(container, label_holders)
         _drop_chrome(container)
         body = _text_of(container)
         res.links, res.attachments = _links(container, url)
