@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from nlp.schema import Document, Finding, Partial
-from nlp.wording.typo_model import TypoResources, candidate_features, cjk_runs, name_protected, score
+from nlp.wording.typo_model import RunInfo, TypoResources, candidate_features, cjk_runs, name_protected, score
 
 TYPE_LABEL = {
     "pinyin": "同音字",
@@ -50,13 +50,14 @@ class TypoChecker:
         res = self.res
         out: list[Finding] = []
         taken = -1  # last flagged index: one finding per word
+        info = RunInfo(res, run)
         for i in range(len(run)):
-            cands = candidate_features(res, run, i)
+            cands = candidate_features(res, run, i, info=info)
             if not cands:
                 continue
             best, best_s = None, 0.0
             for c in cands:
-                s = score(res.scorer, c.feats)
+                s = score(res.lin, c.feats)
                 if s > best_s:
                     best, best_s = c, s
             if best is None or best_s < self.threshold or i <= taken:

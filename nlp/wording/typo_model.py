@@ -74,11 +74,25 @@ class TypoResources:
     lex_total: float = 1.0
     ng_total: float = 1.0
     masked: dict[str, str] = field(default_factory=dict)
+    lp: dict[str, float] = field(default_factory=dict)
+    cand_min_count: int = 5
 
     def __post_init__(self) -> None:
         self.lex_total = float(sum(self.lexicon.values())) or 1.0
         self.ng_total = float(sum(self.ngrams[1].values())) if len(self.ngrams) > 1 else 1.0
-        self.masked = build_masked_index(self.lexicon)
+        self.cand_min_count = int(self.scorer.get("params", {}).get("min_word_count", 5))
+        self.masked = build_masked_index(self.lexicon, self.cand_min_count)
+        lt = math.log(self.lex_total)
+        self.lp = {w: math.log(c) - lt for w, c in self.lexicon.items()}
+        self.floor = math.log(0.5) - lt - UNK_PENALTY
+        self.set_scorer(self.scorer)
+
+    def set_scorer(self, scorer: dict) -> None:
+        self.scorer = scorer
+        self.lin = linear_scorer(scorer)
+        st1 = scorer.get("stage1")
+        self.lin1 = linear_scorer(st1) if st1 else None
+        self.stage1_threshold = float(st1.get("threshold", 0.0)) if st1 else 0.0
 
     # ---- persistence -------------------------------------------------------------------------
     def save(self, d: Path) -> dict[str, int]:
@@ -124,11 +138,15 @@ class TypoResources:
         return cls(lexicon=lexicon, ngrams=ngrams, confusion=confusion, names=names, scorer=scorer)
 
 
-def build_masked_index(lexicon: dict[str, int]) -> dict[str, str]:
-    """'数?' -> '据字量…': every character that completes a masked multi-character word, for candidate lookup."""
+def build_masked_index(lexicon: dict[str, int], min_count: int = 1) -> dict[str, str]:
+    """'数?' -> '据字量…': every character that completes a masked multi-character word, for candidate lookup.
+
+    Only words seen at least `min_count` times propose corrections (rare entries are often noise); every word
+    still counts as evidence that the original text is right.
+    """
     idx: dict[str, list[str]] = {}
-    for w in lexicon:
-        if 2 <= len(w) <= MAX_WORD:
+    for w, c in lexicon.items():
+        if 2 <= len(w) <= MAX_WORD and c >= min_count:
             for j in range(len(w)):
                 idx.setdefault(w[:j] + "?" + w[j + 1 :], []).append(w[j])
     return {k: "".join(v) for k, v in idx.items()}
@@ -139,31 +157,28 @@ def build_masked_index(lexicon: dict[str, int]) -> dict[str, str]:
 UNK_PENALTY = 4.0  # extra cost (nats) for a character that is not a word of its own
 
 
-def word_logp(res: TypoResources, w: str) -> float | None:
-    c = res.lexicon.get(w)
-    if c is None:
-        return None
-    return math.log(c / res.lex_total)
-
-
 def segment_score(res: TypoResources, s: str) -> tuple[float, list[str]]:
     """Best word-unigram segmentation of `s` (log-prob, words): the word-level language model."""
     n = len(s)
+    lp = res.lp
+    floor = res.floor
     best = [0.0] + [-1e18] * n
     back = [0] * (n + 1)
-    floor = math.log(0.5 / res.lex_total) - UNK_PENALTY
     for j in range(1, n + 1):
+        bj = -1e18
+        kb = 1
         for k in range(1, min(MAX_WORD, j) + 1):
-            w = s[j - k : j]
-            lp = word_logp(res, w)
-            if lp is None:
+            v = lp.get(s[j - k : j])
+            if v is None:
                 if k > 1:
                     continue
-                lp = floor
-            v = best[j - k] + lp
-            if v > best[j]:
-                best[j] = v
-                back[j] = k
+                v = floor
+            v += best[j - k]
+            if v > bj:
+                bj = v
+                kb = k
+        best[j] = bj
+        back[j] = kb
     words: list[str] = []
     j = n
     while j > 0:
@@ -203,7 +218,7 @@ class Candidate:
     orig: str
     cand: str
     ctype: str
-    feats: dict[str, float]
+    feats: list[float]  # aligned with FEATURES
     span: tuple[int, int]  # word span (in the run) the correction completes
 
 
@@ -222,22 +237,67 @@ def best_word_with(res: TypoResources, run: str, i: int, ch: str) -> tuple[int, 
     return best
 
 
-def candidates_at(res: TypoResources, run: str, i: int) -> dict[str, str]:
-    """Confusable characters for run[i] that form a lexicon word with their neighbours."""
+def candidates_at(res: TypoResources, run: str, i: int) -> dict[str, list]:
+    """Confusable characters for run[i] that form a lexicon word with their neighbours.
+
+    Returns cand -> [type, lo, hi, strength] where [lo, hi) is the strongest word the candidate completes
+    (strength = log count + 0.5 per character beyond two), found from the masked index so no extra scans.
+    """
     conf = res.confusion.get(run[i])
     if not conf:
         return {}
-    found: dict[str, str] = {}
+    found: dict[str, list] = {}
     n = len(run)
+    masked = res.masked
+    lex = res.lexicon
     for k in range(2, MAX_WORD + 1):
         for a in range(max(0, i - k + 1), min(i, n - k) + 1):
-            chars = res.masked.get(run[a:i] + "?" + run[i + 1 : a + k])
-            if chars:
-                for c in chars:
-                    t = conf.get(c)
-                    if t is not None and c not in found:
-                        found[c] = t
+            left, right = run[a:i], run[i + 1 : a + k]
+            chars = masked.get(left + "?" + right)
+            if not chars:
+                continue
+            if len(chars) <= len(conf):
+                hits = [(c, conf[c]) for c in chars if c in conf]
+            else:
+                hits = [(c, t) for c, t in conf.items() if c in chars]
+            for c, t in hits:
+                v = math.log(lex.get(left + c + right, 1)) + 0.5 * (k - 2)
+                cur = found.get(c)
+                if cur is None:
+                    found[c] = [t, a, a + k, v]
+                elif v > cur[3]:
+                    cur[1], cur[2], cur[3] = a, a + k, v
     return found
+
+
+class RunInfo:
+    """Per-run lookups done once (lexicon words and corpus n-grams at every span), shared by all positions."""
+
+    __slots__ = ("run", "word", "seen")
+
+    def __init__(self, res: TypoResources, run: str) -> None:
+        self.run = run
+        n = len(run)
+        lex = res.lexicon
+        # word[k][a] = strength of run[a:a+k] as a lexicon word (or -1)
+        self.word = {k: [(math.log(lex[run[a : a + k]]) + 0.5 * (k - 2)) if run[a : a + k] in lex else -1.0
+                         for a in range(n - k + 1)] for k in range(2, MAX_WORD + 1)}
+        ng = res.ngrams
+        self.seen = {k: [1 if run[a : a + k] in ng[k] else 0 for a in range(n - k + 1)] for k in (2, 3, 4)}
+
+    def best_word(self, i: int) -> tuple[int, int, float]:
+        best = (i, i + 1, -1.0)
+        n = len(self.run)
+        for k in range(2, MAX_WORD + 1):
+            wk = self.word[k]
+            for a in range(max(0, i - k + 1), min(i, n - k) + 1):
+                if wk[a] > best[2]:
+                    best = (a, a + k, wk[a])
+        return best
+
+    def seen_at(self, i: int, k: int) -> int:
+        sk = self.seen[k]
+        return sum(sk[max(0, i - k + 1) : min(i, len(self.run) - k) + 1])
 
 
 def name_protected(res: TypoResources, run: str, i: int) -> bool:
@@ -250,72 +310,114 @@ def name_protected(res: TypoResources, run: str, i: int) -> bool:
     return False
 
 
-def candidate_features(res: TypoResources, run: str, i: int) -> list[Candidate]:
-    """Score every candidate correction at run[i]; features feed the logistic scorer."""
+FEATURES = (
+    "d_word", "d_char", "cand_word_lc", "cand_word_len", "orig_word_lc", "orig_word_len", "orig_in_word",
+    "orig_seg_lc", "orig_seen2", "orig_seen3", "orig_seen4", "cand_seen3", "orig_char_lc", "cand_char_lc",
+    "lc_gain",
+) + tuple("t_" + t for t in CONF_TYPES)
+
+
+def _seen(ng: dict[str, int], run: str, i: int, n: int) -> int:
+    """How many corpus n-grams covering position i of run were seen in clean government text."""
+    k = 0
+    for a in range(max(0, i - n + 1), min(i, len(run) - n) + 1):
+        if run[a : a + n] in ng:
+            k += 1
+    return k
+
+
+EXPENSIVE = ("d_word", "d_char", "orig_in_word", "orig_seg_lc")  # need the two LMs; computed after stage 1
+_IDX = {f: k for k, f in enumerate(FEATURES)}
+
+
+def candidate_features(res: TypoResources, run: str, i: int, prune: bool = True,
+                       info: RunInfo | None = None) -> list[Candidate]:
+    """Features of every candidate correction at run[i].
+
+    Two stages for speed: cheap lexicon/corpus-lookup features first, scored by a cheap logistic model whose
+    cut-off keeps every candidate the full model ever accepted on the tune data (with margin); only survivors
+    pay for the two language-model scores. prune=False (training) keeps every candidate.
+    """
     cands = candidates_at(res, run, i)
     if not cands:
+        return []
+    info = info or RunInfo(res, run)
+    ng = res.ngrams
+    oa, ob, olc = info.best_word(i)
+    olc = max(olc, 0.0)
+    seen2, seen3, seen4 = info.seen_at(i, 2), info.seen_at(i, 3), info.seen_at(i, 4)
+    oc = math.log(res.lexicon.get(run[i], 0) + 1)
+    owl = float(ob - oa) if olc > 0 else 0.0
+    kept: list[Candidate] = []
+    for c, (t, a, b, wl) in cands.items():
+        r2 = run[:i] + c + run[i + 1 :]
+        f = [
+            0.0,
+            0.0,
+            wl,
+            float(b - a),
+            olc,
+            owl,
+            0.0,
+            0.0,
+            float(seen2),
+            float(seen3),
+            float(seen4),
+            float(_seen(ng[3], r2, i, 3)),
+            oc,
+            math.log(res.lexicon.get(c, 0) + 1),
+            wl - olc,
+        ] + [1.0 if t == ty else 0.0 for ty in CONF_TYPES]
+        if prune and res.lin1 is not None and score(res.lin1, f) < res.stage1_threshold:
+            continue
+        kept.append(Candidate(pos=i, orig=run[i], cand=c, ctype=t, feats=f, span=(a, b)))
+    if not kept:
         return []
     lo = max(0, i - WINDOW)
     hi = min(len(run), i + WINDOW + 1)
     win = run[lo:hi]
     j = i - lo
     v_orig, seg_orig = segment_score(res, win)
-    # is the original character inside a multi-char word of the best segmentation?
     pos = 0
     orig_word = ""
-    for w in seg_orig:
+    for w in seg_orig:  # is the original character inside a multi-char word of the best segmentation?
         if pos <= j < pos + len(w):
             orig_word = w
             break
         pos += len(w)
     orig_in_word = len(orig_word) >= 2
-    orig_word_lc = math.log(res.lexicon.get(orig_word, 1)) if orig_in_word else 0.0
+    orig_seg_lc = math.log(res.lexicon.get(orig_word, 1)) if orig_in_word else 0.0
     c_hi = min(len(run), i + NGRAM_ORDER)
     lm_orig = char_logp(res, run, i, c_hi)
-    ob = best_word_with(res, run, i, run[i])
-    # how often the clean corpus saw the original trigram(s) around i
-    seen = 0
-    for a in range(max(0, i - 2), min(i, len(run) - 3) + 1):
-        if res.ngrams[3].get(run[a : a + 3]):
-            seen += 1
-    out: list[Candidate] = []
-    for c, t in cands.items():
-        w2 = win[:j] + c + win[j + 1 :]
-        v_c, _ = segment_score(res, w2)
-        r2 = run[:i] + c + run[i + 1 :]
-        lm_c = char_logp(res, r2, i, c_hi)
-        a, b, wl = best_word_with(res, run, i, c)
-        f = {
-            "d_word": v_c - v_orig,
-            "d_char": lm_c - lm_orig,
-            "cand_word_lc": wl,
-            "cand_word_len": float(b - a),
-            "orig_word_lc": ob[2] if ob[2] > 0 else 0.0,
-            "orig_in_word": 1.0 if orig_in_word else 0.0,
-            "orig_seg_lc": orig_word_lc,
-            "orig_seen3": float(seen),
-            "orig_char_lc": math.log(res.lexicon.get(run[i], 0) + 1),
-            "cand_char_lc": math.log(res.lexicon.get(c, 0) + 1),
-        }
-        for ty in CONF_TYPES:
-            f["t_" + ty] = 1.0 if t == ty else 0.0
-        out.append(Candidate(pos=i, orig=run[i], cand=c, ctype=t, feats=f, span=(a, b)))
-    return out
+    for cand in kept:
+        c = cand.cand
+        v_c, _ = segment_score(res, win[:j] + c + win[j + 1 :])
+        lm_c = char_logp(res, run[:i] + c + run[i + 1 :], i, c_hi)
+        f = cand.feats
+        f[_IDX["d_word"]] = max(-25.0, min(25.0, v_c - v_orig))
+        f[_IDX["d_char"]] = max(-25.0, min(25.0, lm_c - lm_orig))
+        f[_IDX["orig_in_word"]] = 1.0 if orig_in_word else 0.0
+        f[_IDX["orig_seg_lc"]] = orig_seg_lc
+    return kept
 
 
-FEATURES = (
-    "d_word", "d_char", "cand_word_lc", "cand_word_len", "orig_word_lc", "orig_in_word", "orig_seg_lc",
-    "orig_seen3", "orig_char_lc", "cand_char_lc",
-) + tuple("t_" + t for t in CONF_TYPES)
+def linear_scorer(scorer: dict) -> tuple[float, list[float]]:
+    """Fold standardisation into the weights: z = b + sum(w_k * x_k) over FEATURES order."""
+    coef, mu, sd = scorer.get("coef", {}), scorer.get("mean", {}), scorer.get("scale", {})
+    b = float(scorer.get("intercept", 0.0))
+    ws: list[float] = []
+    for name in FEATURES:
+        w = coef.get(name, 0.0) / (sd.get(name, 1.0) or 1.0)
+        b -= w * mu.get(name, 0.0)
+        ws.append(w)
+    return b, ws
 
 
-def score(scorer: dict, feats: dict[str, float]) -> float:
-    """Logistic score from the stored coefficients (standardised features): a calibrated-ish probability."""
-    z = scorer.get("intercept", 0.0)
-    mu = scorer.get("mean", {})
-    sd = scorer.get("scale", {})
-    for name, w in scorer.get("coef", {}).items():
-        x = feats.get(name, 0.0)
-        z += w * (x - mu.get(name, 0.0)) / (sd.get(name, 1.0) or 1.0)
+def score(lin: tuple[float, list[float]], feats: list[float]) -> float:
+    """Logistic probability from folded weights: a calibrated-ish confidence."""
+    b, ws = lin
+    z = b
+    for w, x in zip(ws, feats):
+        z += w * x
     z = max(-30.0, min(30.0, z))
     return 1.0 / (1.0 + math.exp(-z))
