@@ -235,7 +235,36 @@ def _title_score(line: str, cited: set[str]) -> float:
         score -= 2
     if re.search(r"https?://|www\.", line):
         score -= 10
+    if _FRAGMENT.search(line):
+        score -= 6
     return score
+
+
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十百\d]+[条章节]|\d+[.、．])")
+_PAREN_LINE = re.compile(r"^[（(].*[）)]$")
+
+
+# a line that starts or ends mid-phrase is a fragment of a wrapped paragraph, not a headline
+_FRAGMENT_RE = re.compile(r"^[〔〕）)日月号年、，,。；;：:]|[、，,和及与的了于为在对由第（(《〈“已经]$")
+
+
+class _Fragment:
+    """Starts or ends mid-phrase, or has unbalanced 《》: a piece of a wrapped paragraph, not a title."""
+
+    @staticmethod
+    def search(line: str) -> bool:
+        return bool(_FRAGMENT_RE.search(line)) or line.count("《") != line.count("》")
+
+
+_FRAGMENT = _Fragment()
+_ORG_LINE = re.compile(rf"[{_CJK}]{{2,20}}(?:人民政府|政府|办公厅|办公室|委员会|领导小组|局|厅|部|委|院|署|中心|办|室|处)")
+
+
+def _body_starts(line: str) -> bool:
+    """The salutation (主送机关 "各…：") or the first real sentence: a title comes before it."""
+    if len(line) >= 4 and line[-1] in "：:" and not _NOT_TITLE.match(line):
+        return True
+    return len(line) >= 15 and bool(re.search(r"[，。；,;]", line))
 
 
 def find_title(text: str, head_lines: int = 20) -> str | None:
@@ -243,6 +272,8 @@ def find_title(text: str, head_lines: int = 20) -> str | None:
 
     A 文号 line such as "鄂政办电〔2021〕11号《…的通报》" names the title in 《》: a line equal to it scores
     highest. A title broken over two short lines is joined. Spam lines (underscore-joined phrases) never win.
+    Titles precede the salutation / first sentence; after it only a complete "…关于…的通知" line is taken
+    (a body without its header has no title, and an attached document's name is not one).
     """
     lines = _lines(text)[:head_lines]
     if not lines:
@@ -253,22 +284,34 @@ def find_title(text: str, head_lines: int = 20) -> str | None:
         if m:
             for b in _BOOK.findall(line[m.end():]):
                 cited.add(b.strip())
+    head = len(lines)
+    for i, line in enumerate(lines):
+        if _body_starts(line):
+            head = i
+            break
     candidates: list[tuple[float, int, str]] = []
     for i, line in enumerate(lines):
         line = re.sub(r"^(?:标\s*题|题\s*目)\s*[:：]\s*", "", line)
-        candidates.append((_title_score(line, cited) - 0.05 * i, -i, line))
-        if i + 1 < len(lines) and len(line) <= 30 and not _GENRE_END.search(line) and "关于" not in lines[i + 1]:
-            joined = line + lines[i + 1]
-            if _GENRE_END.search(lines[i + 1]) and not _SENTENCE.search(joined):
-                candidates.append((_title_score(joined, cited) - 0.05 * i, -i, joined))
+        penalty = 0.05 * i + (0 if i < head else 4)  # after the body starts: only strong titles (>= 7) survive
+        if _HEADING.match(line) or _PAREN_LINE.match(line):
+            continue
+        candidates.append((_title_score(line, cited) - penalty, -i, line))
+        nxt = lines[i + 1] if i + 1 < len(lines) else ""
+        if nxt and len(line) <= 30 and not _GENRE_END.search(line) and "关于" not in nxt and not _HEADING.match(nxt):
+            joined = line + nxt
+            if _GENRE_END.search(nxt) and not _SENTENCE.search(joined):
+                candidates.append((_title_score(joined, cited) - penalty, -i, joined))
     for b in cited:
         candidates.append((_title_score(b, cited) - 0.5, 0, b))
-    best = max(candidates)
-    if best[0] >= 3:
-        return best[2]
-    # no official-looking title: the first plausible short line (news headlines have no keyword)
-    for line in lines[:8]:
-        if 4 <= len(line) <= 60 and _title_score(line, cited) > -5 and not _SENTENCE.search(line):
+    if candidates:
+        best = max(candidates)
+        if best[0] >= 3:
+            return best[2]
+    # no official-looking title: the first plausible short line before the body (news headlines have no keyword)
+    for line in lines[: min(head, 8)]:
+        if (6 <= len(line) <= 60 and _title_score(line, cited) > -5 and not _SENTENCE.search(line)
+                and not _HEADING.match(line) and not _FRAGMENT.search(line) and not _ORG_LINE.fullmatch(line)
+                and len(re.findall(f"[{_CJK}]", line)) >= 5):
             return line
     return None
 
