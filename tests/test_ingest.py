@@ -83,6 +83,17 @@ def test_list_style_metadata_gbk_page_declared_gb2312(with_zoom):
         assert w not in doc.text, w
 
 
+def test_hidden_dark_links_are_reported():
+    html = (FIX / "trs_page.html").read_text(encoding="utf-8").replace(
+        '<div class="footer">',
+        '<div style="position:absolute; left:-9999px"><a href="http://bad.example/1">某某娱乐城</a></div>'
+        '<p style="DISPLAY: none"><a href="http://bad.example/2">在线投注</a></p><div class="footer">')
+    doc = ingest_html(html)
+    hidden = [w for w in doc.warnings if w.code == "hidden_links"]
+    assert len(hidden) == 1 and "2 link(s)" in hidden[0].message and "bad.example/2" in hidden[0].message
+    assert not [w for w in ingest_path(FIX / "trs_page.html").warnings if w.code == "hidden_links"]
+
+
 def test_links_resolved_against_the_page_url():
     doc = ingest_html((FIX / "trs_page.html").read_text(encoding="utf-8"), url="http://www.qs.gov.cn/zwgk/wj/202403/t1.html")
     hrefs = {lk.href for lk in doc.links}

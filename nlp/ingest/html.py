@@ -225,6 +225,30 @@ def _drop_label_blocks(container, holders: list) -> None:
             block.drop_tree()
 
 
+_HIDDEN_XPATH = etree.XPath(
+    "//*[@style and (contains(translate(@style, ' ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), 'display:none')"
+    " or contains(translate(@style, ' ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), 'visibility:hidden')"
+    " or contains(translate(@style, ' ', ''), ':-9') or contains(translate(@style, ' ', ''), 'height:0')"
+    " or contains(translate(@style, ' ', ''), 'font-size:0'))]//a[@href] | //marquee//a[@href]"
+)
+
+
+def _hidden_links(root) -> Issue | None:
+    """Links hidden with CSS are how dark-link spam (暗链) is planted on hacked government pages."""
+    found = []
+    for a in _HIDDEN_XPATH(root):
+        text = _SPACES.sub(" ", a.text_content()).strip()
+        href = (a.get("href") or "").strip()
+        if text and href and not href.startswith(("javascript:", "#")):
+            found.append(f"{text[:40]} → {href[:100]}")
+    if not found:
+        return None
+    shown = "; ".join(found[:10]) + (f"; … {len(found) - 10} more" if len(found) > 10 else "")
+    return Issue(code="hidden_links", message=f"{len(found)} link(s) hidden with CSS (display:none, off-screen, zero "
+                 f"size): {shown}. Hidden links on a government page are a sign of dark-link spam (暗链); check the "
+                 "page source and remove them")
+
+
 def _breadcrumb(root) -> str | None:
     for el in _WITH_ATTRS(root):
         if el.tag not in ("div", "span", "p", "td", "ul", "nav", "li"):
@@ -374,6 +398,9 @@ def extract_html(html: str, url: str | None = None) -> HtmlResult:
         res.errors.append(Issue(code="bad_html", message="the HTML could not be parsed; submit the page source or its text"))
         return res
     meta = _head_meta(root)
+    hidden = _hidden_links(root)
+    if hidden is not None:
+        res.warnings.append(hidden)
     for el in list(root.iter(*_DROP_TAGS)):
         if el.getparent() is not None:
             el.drop_tree()
