@@ -225,11 +225,11 @@ def _drop_label_blocks(container, holders: list) -> None:
             block.drop_tree()
 
 
+_STYLE = "translate(translate(@style, ' ', ''), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
 _HIDDEN_XPATH = etree.XPath(
-    "//*[@style and (contains(translate(@style, ' ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), 'display:none')"
-    " or contains(translate(@style, ' ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), 'visibility:hidden')"
-    " or contains(translate(@style, ' ', ''), ':-9') or contains(translate(@style, ' ', ''), 'height:0')"
-    " or contains(translate(@style, ' ', ''), 'font-size:0'))]//a[@href] | //marquee//a[@href]"
+    "//*[@style and (" + " or ".join(f"contains({_STYLE}, '{k}')" for k in
+                                    ("display:none", "visibility:hidden", ":-9", "height:0", "font-size:0")) + ")]//a[@href]"
+    " | //marquee//a[@href]"
 )
 
 
