@@ -42,6 +42,8 @@ def build_parser() -> argparse.ArgumentParser:
                     help="worker processes (each loads the models once); 0 = in this process (default: %(default)s)")
     ap.add_argument("--engine", choices=["local", "ray"], default="local")
     ap.add_argument("--ray-address", default=None, help="Ray cluster address ('auto', 'ray://head:10001'); default: start a local one")
+    ap.add_argument("--tasks", default="genre,completeness,wording",
+                    help="analysers to run (comma-separated; flags need genre, copy ratios need completeness)")
     ap.add_argument("--batch", type=int, default=64, help="pages per database transaction (default: %(default)s)")
     ap.add_argument("--models", default=None, help="models directory (default: $GOVLINT_MODELS or ./models)")
     ap.add_argument("--force", action="store_true", help="re-analyse every page even if already stored")
@@ -121,11 +123,17 @@ def export_reports(store: Store, path: Path) -> int:
     for r in store.rows("SELECT page_id, code, message, evidence FROM flags ORDER BY page_id, code"):
         flags.setdefault(r["page_id"], []).append({"code": r["code"], "message": r["message"],
                                                    "evidence": json.loads(r["evidence"] or "{}")})
+    # completeness measured against the linked document (copy ratio, linked_document) replaces pass 1's
+    related = {pid: comp for pid, comp in store.db.execute(
+        "SELECT r.interp_id, r.completeness FROM related r JOIN links l ON l.interp_id = r.interp_id "
+        "AND l.doc_id = r.doc_id WHERE r.completeness IS NOT NULL")}
     n = 0
     with AtomicWriter(path) as fh:
         for pid, rep_json, timings in store.iter_reports():
             rep = json.loads(rep_json)
             rep["flags"] = flags.get(pid, [])
+            if pid in related and rep.get("completeness") is not None:
+                rep["completeness"] = json.loads(related[pid])
             if timings:
                 rep["timings_ms"] = json.loads(timings)
             fh.write(json.dumps(rep, ensure_ascii=False) + "\n")
@@ -148,16 +156,22 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"input not found: {', '.join(missing)} (pass directories, .warc[.gz] or .jsonl files)")
     if args.workers < 0:
         ap.error("--workers must be >= 0")
+    from nlp.pipeline import parse_tasks
+
+    try:
+        tasks = parse_tasks(args.tasks)
+    except ValueError as exc:
+        ap.error(str(exc))
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     store = Store(out / DB_NAME)
-    sig = pipeline_signature(args.pipeline_factory, args.models)
+    sig = pipeline_signature(args.pipeline_factory, args.models, tasks)
     store.set_meta(inputs=json.dumps(args.inputs, ensure_ascii=False), pipeline_sig=sig)
     stats = {"inputs": 0, "skipped": 0, "analysed": 0, "duplicates": 0, "failed": 0}
     t0 = time.perf_counter()
     first_result: float | None = None
     try:
-        engine = make_engine(args.engine, args.workers, args.pipeline_factory, args.models,
+        engine = make_engine(args.engine, args.workers, args.pipeline_factory, args.models, tasks=tasks,
                              **({"address": args.ray_address} if args.engine == "ray" else {}))
     except EngineError as exc:
         print(f"govlint scan: {exc}", file=sys.stderr)
@@ -187,7 +201,7 @@ def main(argv: list[str] | None = None) -> int:
         stats["failed"] = getattr(engine, "failed", 0)
         if not args.no_report:
             t1 = time.perf_counter()
-            p2 = run_pass2(store, engine.relate, sig, progress=lambda **kw: _progress(unit="pair", **kw))
+            p2 = run_pass2(store, engine.relate if "completeness" in tasks else None, sig, progress=lambda **kw: _progress(unit="pair", **kw))
             n = export_reports(store, out / "reports.jsonl")
             from nlp.scan.report_data import collect
             from nlp.scan.report_html import write_html

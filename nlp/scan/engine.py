@@ -33,8 +33,8 @@ class InProcessEngine:
 
     name = "inprocess"
 
-    def __init__(self, factory: str, models_dir: str | None, **_: object) -> None:
-        worker.init_worker(factory, models_dir, threads=2, worker_process=False)
+    def __init__(self, factory: str, models_dir: str | None, tasks: tuple[str, ...] = worker.TASKS, **_: object) -> None:
+        worker.init_worker(factory, models_dir, threads=2, worker_process=False, tasks=tasks)
         self.failed = 0
 
     def run(self, items: Iterator[Item], sig: str) -> Iterator[dict]:
@@ -54,12 +54,13 @@ class LocalEngine:
 
     name = "local"
 
-    def __init__(self, factory: str, models_dir: str | None, workers: int = 2, chunk: int = 8, **_: object) -> None:
+    def __init__(self, factory: str, models_dir: str | None, workers: int = 2, chunk: int = 8,
+                 tasks: tuple[str, ...] = worker.TASKS, **_: object) -> None:
         self.workers = max(1, workers)
         self.chunk = chunk
         self.failed = 0
         self.ex = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("spawn"),
-                                      initializer=worker.init_worker, initargs=(factory, models_dir, 1))
+                                      initializer=worker.init_worker, initargs=(factory, models_dir, 1, True, tasks))
 
     def run(self, items: Iterator[Item], sig: str) -> Iterator[dict]:
         it = iter(items)
@@ -101,8 +102,8 @@ class LocalEngine:
 class _RayAnalyzer:
     """Ray Data actor: loads the pipeline once, analyses a batch of pickled RawPages."""
 
-    def __init__(self, factory: str, models_dir: str | None, sig: str) -> None:
-        worker.init_worker(factory, models_dir, threads=1)
+    def __init__(self, factory: str, models_dir: str | None, sig: str, tasks: tuple[str, ...]) -> None:
+        worker.init_worker(factory, models_dir, threads=1, tasks=tasks)
         self.sig = sig
 
     def __call__(self, batch: dict) -> dict:
@@ -124,7 +125,9 @@ class RayEngine:
     name = "ray"
 
     def __init__(self, factory: str, models_dir: str | None, workers: int = 2, address: str | None = None,
-                 batch_size: int = 16, block_pages: int = 20000, **_: object) -> None:
+                 batch_size: int = 16, block_pages: int = 20000, tasks: tuple[str, ...] = worker.TASKS,
+                 **_: object) -> None:
+        self.tasks = tasks
         try:
             import ray
         except ImportError as exc:
@@ -157,7 +160,8 @@ class RayEngine:
                 return
             ds = self.ray.data.from_items([{"raw": pickle.dumps(raw), "hash": h} for raw, h in block])
             out = ds.map_batches(
-                _RayAnalyzer, fn_constructor_kwargs={"factory": self.factory, "models_dir": self.models_dir, "sig": sig},
+                _RayAnalyzer, fn_constructor_kwargs={"factory": self.factory, "models_dir": self.models_dir, "sig": sig,
+                                       "tasks": self.tasks},
                 batch_size=self.batch_size, compute=self.ray.data.ActorPoolStrategy(size=self.workers), num_cpus=1,
                 batch_format="numpy",
             )
@@ -184,5 +188,5 @@ def make_engine(name: str, workers: int, factory: str, models_dir: str | None, *
     if name == "ray":
         return RayEngine(factory, models_dir, workers=workers, **kw)
     if workers <= 0:
-        return InProcessEngine(factory, models_dir)
-    return LocalEngine(factory, models_dir, workers=workers)
+        return InProcessEngine(factory, models_dir, **kw)
+    return LocalEngine(factory, models_dir, workers=workers, **kw)

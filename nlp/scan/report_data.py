@@ -44,7 +44,10 @@ def _flags_by_page(store: Store) -> dict[str, dict[str, dict]]:
 def _missing_core(report_blob: bytes | None) -> list[str]:
     if report_blob is None:
         return []
-    comp = (json.loads(unpack(report_blob)).get("completeness") or {})
+    return _missing_core_of(json.loads(unpack(report_blob)).get("completeness") or {})
+
+
+def _missing_core_of(comp: dict) -> list[str]:
     els = comp.get("elements") or {}
     return [e for e in CORE_ELEMENTS if e in els and not els[e].get("present")]
 
@@ -80,7 +83,10 @@ def collect(store: Store, max_findings: int = 100_000) -> ReportData:
 
     links = {r["interp_id"]: r for r in store.rows(
         "SELECT l.*, p.title AS doc_title, p.fileno AS doc_fileno FROM links l JOIN pages p ON p.id = l.doc_id")}
-    related = {r["interp_id"]: r["copy_ratio"] for r in store.rows("SELECT interp_id, copy_ratio FROM related")}
+    rel_rows = store.rows("SELECT r.interp_id, r.copy_ratio, r.completeness FROM related r JOIN links l "
+                          "ON l.interp_id = r.interp_id AND l.doc_id = r.doc_id")
+    related = {r["interp_id"]: r["copy_ratio"] for r in rel_rows}
+    related_comp = {r["interp_id"]: json.loads(r["completeness"]) for r in rel_rows if r["completeness"]}
     interp_ids = {pid for pid, f in flags.items() if UNLINKED in f} | set(links)
     by_id = {p["id"]: p for p in pages}
     blobs = {}
@@ -106,12 +112,14 @@ def collect(store: Store, max_findings: int = 100_000) -> ReportData:
         blobs[row[0]] = row[1]
     for r in rd.interpretations:
         p = by_id[r["id"]]
+        comp = related_comp.get(r["id"])  # measured against the linked document, when there is one
+        score = comp.get("score") if comp else p["completeness"]
+        missing = _missing_core_of(comp) if comp else _missing_core(blobs.get(r["id"]))
         rd.completeness.append({"id": r["id"], "title": r["title"], "column": r["column"],
-                                "department": p["publisher"] or p["source"], "score": p["completeness"],
-                                "missing_core_elements": ", ".join(_missing_core(blobs.get(r["id"]))),
-                                "copy_ratio": r["copy_ratio"]})
-        if p["completeness"] is not None:
-            rd.scores.append(p["completeness"])
+                                "department": p["publisher"] or p["source"], "score": score,
+                                "missing_core_elements": ", ".join(missing), "copy_ratio": r["copy_ratio"]})
+        if score is not None:
+            rd.scores.append(score)
     rd.completeness.sort(key=lambda r: (r["score"] is None, r["score"] if r["score"] is not None else 0, r["id"]))
     rd.by_column = _group(rd.completeness, "column")
     rd.by_department = _group(rd.completeness, "department")

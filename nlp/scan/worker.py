@@ -38,13 +38,14 @@ def make_pipeline(factory: str, models_dir: str | None):
     return getattr(importlib.import_module(module), func)(models_dir)
 
 
-def pipeline_signature(factory: str, models_dir: str | None) -> str:
+def pipeline_signature(factory: str, models_dir: str | None, tasks: tuple[str, ...] = TASKS) -> str:
     """What makes a stored analysis stale: the model files and the analyser code. A factory module may
     define SIGNATURE (tests do, so their fake pipeline's results stay valid)."""
     module = importlib.import_module(factory.partition(":")[0])
     if hasattr(module, "SIGNATURE"):
-        return f"{factory}:{module.SIGNATURE}"
+        return f"{factory}:{module.SIGNATURE}:{','.join(tasks)}"
     h = hashlib.blake2b(digest_size=12)
+    h.update(",".join(tasks).encode())
     root = Path(__file__).resolve().parent.parent
     mdir = Path(models_dir) if models_dir else Path(os.environ.get("GOVLINT_MODELS") or root.parent / "models")
     places = [mdir] + [root / t for t in (*TASKS, "ingest")] + [root / "normalize.py"]
@@ -58,7 +59,7 @@ def pipeline_signature(factory: str, models_dir: str | None) -> str:
 
 
 def init_worker(factory: str = DEFAULT_FACTORY, models_dir: str | None = None, threads: int = 1,
-                worker_process: bool = True) -> None:
+                worker_process: bool = True, tasks: tuple[str, ...] = TASKS) -> None:
     """Once per worker process: ignore Ctrl-C (the parent handles it), cap threads, load the models."""
     if worker_process:
         try:
@@ -70,7 +71,8 @@ def init_worker(factory: str = DEFAULT_FACTORY, models_dir: str | None = None, t
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     pipeline = make_pipeline(factory, models_dir)
     if hasattr(pipeline, "load_all"):
-        pipeline.load_all(TASKS)
+        pipeline.load_all(tasks)
+    _STATE["tasks"] = tuple(tasks)
     if "torch" in sys.modules:  # only if a model uses it: importing torch costs seconds per worker
         try:
             sys.modules["torch"].set_num_threads(threads)
@@ -141,7 +143,7 @@ def analyse(raw: RawPage, content_hash: str, sig: str) -> dict:
     column, source = resolve_column(raw.meta.get("column"), html, doc.column, doc.url or raw.meta.get("path") or raw.id)
     doc = doc.model_copy(update={"column": column})
     try:
-        report = _pipeline().analyze(doc, AnalyzeOptions())
+        report = _pipeline().analyze(doc, AnalyzeOptions(tasks=_STATE.get("tasks", TASKS)))
     except Exception as exc:  # Pipeline.analyze already isolates components; this is the last guard
         from nlp.pipeline import summarize
         from nlp.schema import Report
