@@ -203,7 +203,7 @@ _MOJI_CLASS = "\ufffd\ue000-\uf8ff\u2500-\u259f\u3100-\u312f€¤"
 _MOJI = re.compile(
     rf"[?？]?。?[A-Za-z\u00c0-\u024f]*[{_MOJI_CLASS}][{_MOJI_CLASS}A-Za-z^)\]?]*"  # "?。▍^", "?。ㄎ", "┍O"
     rf"|\?[a-z]*[\u00c0-\u024f][a-z\u00c0-\u024f]*[)\]]?[A-Z]?"  # "?yè)P"
-    r"|[\u00c0-\u00ff]{2,}"  # GBK/UTF-8 bytes read as Latin-1 ("ÖÐÎÄ", "Ã¤Â¸Â")
+    r"|[\u00c0-\u00ff]{2,}|[\u00a1-\u00ff]{3,}"  # GBK/UTF-8 bytes read as Latin-1 ("ÖÐÎÄ", "¹ØÓÚ", "å³äº")
     r"|锟斤拷|烫烫烫|屯屯屯"
 )
 

@@ -114,15 +114,24 @@ def test_mojibake_reported_with_position_in_normalised_text():
 @pytest.mark.parametrize(
     "bad",
     ["报告\ufffd\ufffd结果", "关于" + "政府工作报告".encode("utf-8").decode("gbk", "replace")[:6] + "的说明",
-     "文件ÖÐÎÄ名称", "锟斤拷锟斤拷"],
+     "文件ÖÐÎÄ名称", "锟斤拷锟斤拷", "标题" + "关于政务公开".encode("gbk").decode("latin-1"),
+     "标题" + "关于政务公开".encode("utf-8").decode("latin-1")],
 )
 def test_mojibake_kinds(bad):
     assert find_mojibake(bad), bad
 
 
+def test_mojibake_latin1_span_covers_the_damage():
+    bad = "关于政务公开".encode("gbk").decode("latin-1")
+    norm, _, warnings = normalize_with_map(f"通知：{bad}工作")
+    moj = [w for w in warnings if w.code == "mojibake"]
+    assert moj and norm[moj[0].start : moj[0].end] in bad and moj[0].end - moj[0].start >= len(bad) - 2
+
+
 def test_clean_text_has_no_mojibake():
     clean = ("为深入贯彻落实党中央、国务院决策部署，进一步加强政务公开工作，现就有关事项通知如下。一、提高认识。"
-             "各地区各部门要充分认识政务公开的重要意义（详见附件1），确保按期完成任务？（二）责任分工。")
+             "各地区各部门要充分认识政务公开的重要意义（详见附件1），确保按期完成任务？（二）责任分工。"
+             "温度控制在20°C±2°C，阿卜杜拉·买买提同志，“双随机、一公开”。")
     assert find_mojibake(clean) == []
 
 
