@@ -199,7 +199,8 @@ def _drop_chrome_lines(text: str, offs: Offsets | None) -> tuple[str, Offsets | 
 
 # ---------------------------------------------------------------- mojibake
 
-_MOJI_CLASS = "\ufffd\ue000-\uf8ff\u2500-\u259f\u3100-\u312f€¤"
+# U+2500-2503 (─━│┃) are excluded: editors type them as dashes and bars
+_MOJI_CLASS = "\ufffd\ue000-\uf8ff\u2504-\u259f\u3100-\u312f€¤"
 _MOJI = re.compile(
     rf"[?？]?。?[A-Za-z\u00c0-\u024f]*[{_MOJI_CLASS}][{_MOJI_CLASS}A-Za-z^)\]?]*"  # "?。▍^", "?。ㄎ", "┍O"
     rf"|\?[a-z]*[\u00c0-\u024f][a-z\u00c0-\u024f]*[)\]]?[A-Z]?"  # "?yè)P"
@@ -262,7 +263,7 @@ def _utf8_as_gbk_spans(text: str) -> list[tuple[int, int]]:
 def _suspicious_chars() -> frozenset[str]:
     """Characters that can start a mojibake span: a page without any of them is skipped in one set test."""
     chars = set("\ufffd€¤?锟烫屯")
-    for lo, hi in ((0xE000, 0xF8FF), (0x2500, 0x259F), (0x3100, 0x312F), (0x00C0, 0x024F)):
+    for lo, hi in ((0xE000, 0xF8FF), (0x2504, 0x259F), (0x3100, 0x312F), (0x00A1, 0x024F)):
         chars.update(chr(c) for c in range(lo, hi + 1))
     return frozenset(chars) | _gbk_tables()[0]
 

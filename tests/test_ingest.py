@@ -94,6 +94,13 @@ def test_hidden_dark_links_are_reported():
     assert not [w for w in ingest_path(FIX / "trs_page.html").warnings if w.code == "hidden_links"]
 
 
+def test_icon_font_glyphs_are_not_text_or_mojibake():
+    html = ("<html><body><div class='TRS_Editor'><p>关于做好防汛工作的通知<i class='iconfont'>\ue003</i></p>"
+            "<p>各单位：现将有关事项通知如下（2016─2019年），请认真贯彻执行。</p></div></body></html>")
+    doc = ingest_html(html)
+    assert "\ue003" not in doc.text and not [w for w in doc.warnings if w.code == "mojibake"]
+
+
 def test_links_resolved_against_the_page_url():
     doc = ingest_html((FIX / "trs_page.html").read_text(encoding="utf-8"), url="http://www.qs.gov.cn/zwgk/wj/202403/t1.html")
     hrefs = {lk.href for lk in doc.links}

@@ -301,9 +301,15 @@ def _link_density(el, n: int) -> float:
     return linked / max(1, n)
 
 
+_PUA_ONLY = re.compile(r"[\ue000-\uf8ff\s]+")
+
+
 def _drop_chrome(container) -> None:
     for el in list(container.iter()):
         if el is container or not isinstance(el.tag, str) or el.getparent() is None:
+            continue
+        if el.tag in ("i", "span", "em") and len(el) == 0 and el.text and _PUA_ONLY.fullmatch(el.text):
+            el.text = ""  # an icon-font glyph (<i class="iconfont">&#xe003;</i>), not text
             continue
         ids = " ".join(_classes(el))
         if ids and _CHROME_ATTR.search(ids) and len(_compact(el.text_content())) < 300:
