@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from nlp.ingest import from_record, ingest_bytes, ingest_path
+from nlp.ingest.limits import MAX_INPUT_BYTES
 from nlp.schema import Document, Issue
 
 SUPPORTED_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml", ".txt", ".text", ".docx", ".pdf", ".json", ".jsonl"}
@@ -42,12 +43,31 @@ def _wanted(f: Path, root: Path) -> bool:
 def iter_documents(items: list[str]) -> Iterator[Document]:
     for item in items:
         if item == "-":
-            data = sys.stdin.buffer.read()
+            data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)  # more is refused by ingest_bytes, never buffered
             yield ingest_bytes(data, name="stdin", id="-")
         elif item.lower().endswith(".jsonl"):
             yield from iter_records(Path(item))
         else:
             yield ingest_path(item)
+
+
+def _capped_lines(fh, cap: int) -> Iterator[tuple[bytes, int]]:
+    """(line, its size) without ever holding more than `cap` bytes of one line: an over-long line is skipped
+    through in chunks and yielded empty with its true size."""
+    while True:
+        raw = fh.readline(cap + 1)
+        if not raw:
+            return
+        if len(raw) <= cap or raw.endswith(b"\n"):
+            yield raw, len(raw)
+            continue
+        size = len(raw)
+        while True:
+            chunk = fh.readline(1 << 20)
+            size += len(chunk)
+            if not chunk or chunk.endswith(b"\n"):
+                break
+        yield b"", size
 
 
 def iter_records(path: Path) -> Iterator[Document]:
@@ -57,12 +77,13 @@ def iter_records(path: Path) -> Iterator[Document]:
         yield Document(id=str(path), errors=[Issue(code="unreadable", message=f"cannot read {path}: {exc.strerror}")])
         return
     with fh:
-        for lineno, raw in enumerate(fh, 1):
+        for lineno, (raw, size) in enumerate(_capped_lines(fh, MAX_RECORD_LINE), 1):
             rid = f"{path}:{lineno}"
-            if not raw.strip():
+            if size > MAX_RECORD_LINE:
+                yield Document(id=rid, errors=[Issue(code="too_large", message=f"record line is {size} bytes; limit "
+                                                     f"{MAX_RECORD_LINE} — split the record or drop its html")])
                 continue
-            if len(raw) > MAX_RECORD_LINE:
-                yield Document(id=rid, errors=[Issue(code="too_large", message=f"record line is {len(raw)} bytes; limit {MAX_RECORD_LINE}")])
+            if not raw.strip():
                 continue
             try:
                 rec = json.loads(raw)

@@ -385,3 +385,17 @@ def test_cli_analyze_directory_of_hostile_files(tmp_path):
     assert "binary_input" in {e["code"] for e in by_name["junk.bin"]["errors"]}
     assert by_name["draft.txt"]["document"]["fileno"] == "明政办规〔2025〕3号"
     assert "Traceback" not in proc.stderr
+
+
+def test_jsonl_records_each_become_a_document(tmp_path, monkeypatch):
+    import nlp.inputs as inputs
+
+    monkeypatch.setattr(inputs, "MAX_RECORD_LINE", 2000)
+    p = tmp_path / "recs.jsonl"
+    lines = [json.dumps({"id": "ok", "body": NOTICE}, ensure_ascii=False), "{broken", "[1, 2]", "",
+             json.dumps({"id": "big", "body": "长" * 5000}, ensure_ascii=False), json.dumps({"body": NOTICE}, ensure_ascii=False)]
+    p.write_text("\n".join(lines), encoding="utf-8")
+    docs = list(inputs.iter_documents(inputs.expand([str(p)])))
+    assert [d.id for d in docs] == ["ok", f"{p}:2", f"{p}:3", f"{p}:5", f"{p}:6"]
+    assert [sorted(e.code for e in d.errors) for d in docs] == [[], ["bad_json"], ["bad_record"], ["too_large"], []]
+    assert docs[0].fileno == "青政办〔2024〕9号"
