@@ -17,6 +17,7 @@ import lxml.html
 from lxml import etree
 
 from nlp import metadata as M
+from nlp.ingest.limits import MAX_TRAFILATURA_CHARS
 from nlp.normalize import is_chrome_line
 from nlp.schema import Attachment, Issue, Link
 
@@ -360,7 +361,7 @@ def _density_block(root):
     scores: dict = {}
     for p in root.iter("p", "br", "td", "div"):
         t = (p.text or "") + "".join((c.tail or "") for c in p)
-        n = len(_compact(t))
+        n = len(t.strip())
         if n < 10:
             continue
         parent = p.getparent()
@@ -429,7 +430,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlResult:
         body = _text_of(container)
         res.links, res.attachments = _links(container, url)
     if len(_compact(body)) < 20:
-        text = _trafilatura(html, url)
+        text = _trafilatura(html, url) if len(html) <= MAX_TRAFILATURA_CHARS else None
         if text and len(_compact(text)) >= 20:
             body, method = text, "trafilatura"
             res.links, res.attachments = _links(body_el, url)

@@ -12,5 +12,6 @@ MAX_DOCX_MEMBERS = 2_000  # entries in a .docx zip
 MAX_DOCX_RATIO = 200  # a member decompressing to more than 200x its compressed size is a bomb
 MAX_PDF_PAGES = 300  # pages read from a PDF (warning when there are more)
 PDF_TIME_LIMIT_S = 20.0  # stop reading a PDF after this many seconds (warning, keeps the pages read)
+MAX_TRAFILATURA_CHARS = 2 * 1024 * 1024  # larger pages skip trafilatura (~0.5 s/MB) for the density fallback
 DETECT_SAMPLE_BYTES = 64 * 1024  # bytes given to the charset detector
 MAX_RECORD_FIELD_CHARS = 20_000_000  # html/text/body of a JSON record
