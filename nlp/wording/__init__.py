@@ -135,7 +135,7 @@ def build_checker(models_dir: Path | None = None, data_dir: Path = DATA_DIR, typ
     near = NearMissIndex(tables, cache)
     checker = WordingChecker(
         political=PoliticalChecker(tables, near, words), institution=InstitutionChecker(tables),
-        sensitive=SensitiveChecker(tables, words), spam=SpamChecker(tables), typo_rules=TypoRules(tables, words, set(cache.get("edge_words", []))),
+        sensitive=SensitiveChecker(tables, words), spam=SpamChecker(tables, words), typo_rules=TypoRules(tables, words, set(cache.get("edge_words", []))),
         words=words, load_warnings=warnings)
     ms["automata"] = (time.perf_counter() - t1) * 1000
     if typo_model and models_dir is not None:

@@ -69,10 +69,7 @@ def build(out_path: Path = CACHE_PATH) -> dict:
             n_all += 1
             if new and (t2s.convert(new) == orig or t2s.convert(orig) == new):
                 continue  # traditional/simplified pair, not a typo
-            if op == "del" and (v[1:] in words or v[:-1] in words or v[1:] in protected_terms):
-                dropped_word += 1  # 健全|人民代表大会: a char glued to a real word is not a near-miss
-                continue
-            if v in words or v in names or any(v in t or t in v for t in protected_terms):
+            if words.get(v, 0) >= 5 or v in names or any(v in t for t in protected_terms):
                 dropped_word += 1
                 continue
             variants.setdefault(v, [p.id, op, i, orig, new])

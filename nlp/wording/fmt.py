@@ -171,9 +171,14 @@ def check_brackets(text: str) -> list[Finding]:
 
 
 def garbled(doc: Document) -> list[Finding]:
+    """Ingestion warnings as findings: mojibake → garbled; hidden_spam/hidden_links (HTML) → spam."""
     out = []
     n = len(doc.text)
     for w in doc.warnings:
+        if w.code in ("hidden_spam", "hidden_links"):  # from nlp.wording.hidden via ingestion
+            out.append(finding("spam", "serious" if w.code == "hidden_spam" else "warning", 0, 0, doc.text,
+                               rule=f"spam.{w.code}", message=w.message, confidence=0.9))
+            continue
         if w.code != "mojibake":
             continue
         s = w.start if w.start is not None and 0 <= w.start <= n else 0

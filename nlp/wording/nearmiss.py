@@ -132,6 +132,7 @@ class NearMissHit:
     term: Protected
     op: str  # sub_pinyin | sub_shape | del | ins
     detail: str  # e.g. "毫→豪"
+    pos: int = -1  # index in the term of the changed character
 
 
 class NearMissIndex:
@@ -160,8 +161,8 @@ class NearMissIndex:
             if pat in self._exact:
                 exact_spans.append((s, e))
                 continue
-            tid, op, _pos, orig, new = self.variants[pat]
-            hits.append(NearMissHit(s, e, pat, self._by_id[tid], op, f"{orig}→{new}" if new else f"缺“{orig}”"))
+            tid, op, pos, orig, new = self.variants[pat]
+            hits.append(NearMissHit(s, e, pat, self._by_id[tid], op, f"{orig}→{new}" if new else f"缺“{orig}”", pos))
         if self._anchor_ac is not None:
             hits.extend(self._insertions(text, exact_spans))
         return hits
@@ -195,7 +196,7 @@ class NearMissIndex:
                 if any(a <= start and end <= b for a, b in exact_spans):
                     continue
                 seen.add((start, end))
-                out.append(NearMissHit(start, end, window, p, "ins", f"多“{x}”"))
+                out.append(NearMissHit(start, end, window, p, "ins", f"多“{x}”", i))
         return out
 
 

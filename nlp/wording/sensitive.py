@@ -33,8 +33,8 @@ class SensitiveChecker:
             if crossing:
                 continue
             a, b = sentence_span(text, s, e, max_len=60)
-            sent = text[a:b]
-            cue = self.enforcement.first(sent)
+            near = text[max(a, s - 12):min(b, e + 10)]  # the words around the term (打击赌博, 查获冰毒), not the paragraph
+            cue = self.enforcement.first(near)
             if cue:
                 continue
             sol = None

@@ -12,7 +12,7 @@ import re
 import ahocorasick_rs
 
 from nlp.schema import Finding
-from nlp.wording.common import ASCII_LOWER, finding
+from nlp.wording.common import ASCII_LOWER, WordFreq, finding
 from nlp.wording.tables import SpamToken, Tables
 
 _SUFFIX = re.compile(r"\s*(体育|娱乐城|娱乐|真人|电子|彩票|棋牌|官网|官方网站|app|平台|登录|注册|下载|网址|入口|网页版|手机版|客户端|在线)")
@@ -22,7 +22,8 @@ _GAP = re.compile(r"^[\s_\-|,，、/·.:：]*[a-z0-9]{0,3}[\s_\-|,，、/·.:：
 
 
 class SpamChecker:
-    def __init__(self, tables: Tables) -> None:
+    def __init__(self, tables: Tables, words: WordFreq | None = None) -> None:
+        self.words = words or WordFreq({})
         self.tokens: dict[str, SpamToken] = {t.token.translate(ASCII_LOWER): t for t in tables.spam}
         self._pats = sorted(self.tokens)
         self._ac = ahocorasick_rs.AhoCorasick(self._pats, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
@@ -33,11 +34,14 @@ class SpamChecker:
         for idx, s, e in self._ac.find_matches_as_indexes(lowered):
             tok = self._pats[idx]
             t = self.tokens[tok]
-            if tok.isascii() and ((s > 0 and lowered[s - 1].isalnum() and lowered[s - 1].isascii())
-                                  or (e < len(lowered) and lowered[e].isalnum() and lowered[e].isascii())):
-                if not (t.kind == "stem" and _SUFFIX.match(lowered, e)):
-                    continue
+            if tok.isascii():
+                if s > 0 and lowered[s - 1].isalnum() and lowered[s - 1].isascii():
+                    continue  # inside a longer Latin word
+                if e < len(lowered) and lowered[e].isalnum() and lowered[e].isascii() and not _SUFFIX.match(lowered, e):
+                    continue  # betwayapp is a brand + suffix; betwayx is not
             if t.kind == "brand":
+                if len(tok) >= 3 and not tok.isascii() and s > 0 and self.words.get(text[s - 1:s + 1]) >= 200:
+                    continue  # 快乐|天堂 is not the brand 乐天堂
                 m = _TAIL.match(lowered, e)
                 end = m.end() if m else e
                 out.append(finding("spam", "serious", s, end, text, rule=f"spam.gambling_brand:{t.token}",
