@@ -101,6 +101,14 @@ def test_icon_font_glyphs_are_not_text_or_mojibake():
     assert "\ue003" not in doc.text and not [w for w in doc.warnings if w.code == "mojibake"]
 
 
+def test_metadata_cells_broken_over_lines_are_joined():
+    html = ("<html><body><table><tr><td>标　题：</td><td>青山市人民政府关于做好\n   防汛工作的通知</td></tr>"
+            "<tr><td>发文字号：</td><td>青政〔2024〕 1号</td></tr></table>"
+            "<div class='TRS_Editor'><p>各单位：现将有关事项通知如下，请认真贯彻执行。</p></div></body></html>")
+    doc = ingest_html(html)
+    assert (doc.title, doc.fileno) == ("青山市人民政府关于做好防汛工作的通知", "青政〔2024〕1号")
+
+
 def test_links_resolved_against_the_page_url():
     doc = ingest_html((FIX / "trs_page.html").read_text(encoding="utf-8"), url="http://www.qs.gov.cn/zwgk/wj/202403/t1.html")
     hrefs = {lk.href for lk in doc.links}

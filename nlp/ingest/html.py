@@ -133,6 +133,14 @@ def _text_of(el) -> str:
     return "".join(el.itertext())
 
 
+_CJK_GAP = re.compile(r"(?<=[\u4e00-\u9fff《》（）〔〕“”、，])[\s\u3000\u00a0]+(?=[\u4e00-\u9fff《》（）〔〕“”、，])")
+
+
+def _clean_value(s: str) -> str:
+    """A cell value broken over lines ("国务院关于…\n  的通知"): no space between Chinese characters."""
+    return _SPACES.sub(" ", _CJK_GAP.sub("", s)).strip()
+
+
 def _compact(s: str) -> str:
     return _SPACES.sub("", s)
 
@@ -197,7 +205,7 @@ def _label_table(root) -> tuple[dict[str, str], list]:
                     if parent is None or _compact(parent.text_content()) != _compact(el.text_content()):
                         break
                     el = parent
-        value = value.strip()
+        value = _clean_value(value)
         if value and len(value) <= 200:
             holder = tnode.getparent()
             if holder is not None:
@@ -389,7 +397,7 @@ def _title_element(root) -> str | None:
     for el in root.iter("h1", "h2", "div", "p", "td", "span"):
         ids = " ".join(_classes(el))
         if el.tag in ("h1",) or (ids and re.search(r"(?:^|[\s_-])(?:title|bt|biaoti|tit|article-title|news_title)(?:$|[\s_-])", ids)):
-            t = _SPACES.sub(" ", el.text_content()).strip()
+            t = _clean_value(el.text_content())
             if 4 <= len(t) <= 120 and t.count("_") < 2 and not is_chrome_line(t):
                 return t
     return None
