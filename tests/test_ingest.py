@@ -109,6 +109,17 @@ def test_metadata_cells_broken_over_lines_are_joined():
     assert (doc.title, doc.fileno) == ("青山市人民政府关于做好防汛工作的通知", "青政〔2024〕1号")
 
 
+@pytest.mark.parametrize("headline", ["关于做好防汛工作的通知", "青山市召开防汛工作会议"])
+def test_headline_not_the_site_logo_and_date_from_url(headline):
+    html = (f"<html><head><title>{headline}_青山市人民政府</title></head><body>"
+            "<div class='header'><h1 class='logo'>青山市人民政府</h1></div>"
+            f"<div class='detail'><h1>{headline}</h1><div class='TRS_Editor'><p>各单位：现将有关事项通知如下，请认真贯彻执行。</p>"
+            "</div></div></body></html>")
+    doc = ingest_html(html, url="http://www.qs.gov.cn/zwgk/202406/t20240625_1.html")
+    assert doc.title == headline
+    assert doc.published == "2024-06-25"
+
+
 def test_links_resolved_against_the_page_url():
     doc = ingest_html((FIX / "trs_page.html").read_text(encoding="utf-8"), url="http://www.qs.gov.cn/zwgk/wj/202403/t1.html")
     hrefs = {lk.href for lk in doc.links}

@@ -393,14 +393,34 @@ def _clean_page_title(t: str | None) -> str | None:
     return parts[0].strip()
 
 
-def _title_element(root) -> str | None:
-    for el in root.iter("h1", "h2", "div", "p", "td", "span"):
+_TITLE_ATTR = re.compile(r"(?:^|[\s_-])(?:title|bt|biaoti|tit|article-title|news_title|arti_title|con_title|detail_title)(?:$|[\s_-])")
+_SITE_ATTR = re.compile(r"logo|header|top|banner|nav|menu|foot|site|sidebar|right|left|list|related|hot|link", re.I)
+
+
+def _title_element(root, page_title: str | None) -> str | None:
+    """The page's headline: an <h1>/<h2> or .title element outside header/logo/sidebar blocks.
+
+    Candidates are scored like plain-text titles (关于 + a document genre wins); a candidate repeated in the
+    <title> gains; among equals the first one wins. A site name in a header <h1> loses to the article's title.
+    """
+    best: tuple[float, int, str] | None = None
+    for i, el in enumerate(root.iter("h1", "h2", "h3", "div", "p", "td", "span", "strong")):
         ids = " ".join(_classes(el))
-        if el.tag in ("h1",) or (ids and re.search(r"(?:^|[\s_-])(?:title|bt|biaoti|tit|article-title|news_title)(?:$|[\s_-])", ids)):
-            t = _clean_value(el.text_content())
-            if 4 <= len(t) <= 120 and t.count("_") < 2 and not is_chrome_line(t):
-                return t
-    return None
+        if el.tag not in ("h1", "h2") and not (ids and _TITLE_ATTR.search(ids)):
+            continue
+        if any(_SITE_ATTR.search(" ".join(_classes(a))) for a in el.iterancestors() if a.get("class") or a.get("id")):
+            continue
+        if ids and _SITE_ATTR.search(ids) and not _TITLE_ATTR.search(ids):
+            continue
+        t = _clean_value(el.text_content())
+        if not (4 <= len(t) <= 120) or t.count("_") >= 2 or is_chrome_line(t):
+            continue
+        score = M._title_score(t, set()) + (2 if page_title and t in page_title else 0) + (1 if el.tag == "h1" else 0)
+        if best is None or (score, -i) > (best[0], -best[1]):
+            best = (score, i, t)
+        if i > 5000:
+            break
+    return best[2] if best and best[0] > -5 else None
 
 
 # ---------------------------------------------------------------- main
@@ -464,14 +484,14 @@ def extract_html(html: str, url: str | None = None) -> HtmlResult:
             page_text = _text_of(body_el)
         return page_text
 
-    res.title = table.get("title") or meta.get("title") or _title_element(root)
+    res.title = table.get("title") or meta.get("title") or _title_element(root, meta.get("page_title"))
     if not res.title:
         res.title = M.find_title(body) or _clean_page_title(meta.get("page_title"))
     res.fileno = _first_fileno(table.get("fileno")) or M.find_fileno(body)
     sig = M.find_signature(body)
     res.written = M.parse_date(table.get("written")) or sig.written
     res.published = (M.parse_date(table.get("published")) or M.parse_date(meta.get("published"))
-                     or M.find_published(page(), limit=None))
+                     or M.find_published(page(), limit=None) or _date_from_url(url))
     res.publisher = table.get("publisher") or sig.publisher
     res.source = table.get("source") or M.find_source(page(), limit=None) or meta.get("source")
     if res.column is None:
@@ -490,6 +510,20 @@ def _drop_meta_lines(body: str) -> str:
     lines = body.split("\n")
     kept = [ln for ln in lines if not (ln.strip() and len(ln) <= 100 and _META_LINE.fullmatch(ln.strip()))]
     return "\n".join(kept) if len(kept) != len(lines) else body
+
+
+_URL_DATE = re.compile(r"/t((?:19|20)\d{2})(\d{2})(\d{2})_\d+|/((?:19|20)\d{2})-?(\d{2})/(\d{2})/|/content_((?:19|20)\d{2})(\d{2})(\d{2})")
+
+
+def _date_from_url(url: str | None) -> str | None:
+    """TRS-style URLs carry the publication date: …/202406/t20240625_2037293.htm, …/2019-01/08/content_…"""
+    if not url:
+        return None
+    m = _URL_DATE.search(url)
+    if not m:
+        return None
+    g = [x for x in m.groups() if x]
+    return M._iso(int(g[0]), int(g[1]), int(g[2])) if len(g) == 3 else None
 
 
 def _first_fileno(v: str | None) -> str | None:
