@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nlp.log import get_logger
-from nlp.pipeline import TASKS, Pipeline, default_pipeline
+from nlp.pipeline import TASKS, AnalyzeOptions, Pipeline, default_pipeline
 from nlp.schema import SCHEMA_VERSION, Report
 from serve.limits import BodySizeLimit, BodyTooLarge
 from serve.model_cards import list_models
@@ -41,6 +41,7 @@ from serve.settings import Settings
 log = get_logger(__name__)
 STATIC = Path(__file__).resolve().parent / "static"
 T = TypeVar("T")
+BATCH_BLOCK = 10  # batch time limit = GOVLINT_TIMEOUT_S per started block of this many items
 
 _HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 406: "not_acceptable",
                413: "too_large", 415: "unsupported_media_type"}
@@ -87,15 +88,20 @@ class Service:
         log.info("models_loaded", **{t: ok for t, ok in loaded.items()})
         return loaded
 
-    async def run(self, fn: Callable[[], T]) -> T:
+    def batch_timeout(self, n: int) -> float:
+        """A batch gets one time limit per started block of BATCH_BLOCK items."""
+        return self.settings.timeout_s * max(1, -(-n // BATCH_BLOCK))
+
+    async def run(self, fn: Callable[[], T], timeout_s: float | None = None) -> T:
         """Run CPU work off the event loop under the per-request time limit (queueing time included)."""
+        limit = timeout_s or self.settings.timeout_s
         future = self.executor.submit(fn)
         try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), self.settings.timeout_s)
+            return await asyncio.wait_for(asyncio.wrap_future(future), limit)
         except (asyncio.TimeoutError, TimeoutError):
             future.cancel()  # drops it if still queued; a running analysis finishes in the background
             raise Problem(504, "timeout",
-                          f"the analysis took longer than {self.settings.timeout_s:g} s and was abandoned; "
+                          f"the analysis took longer than {limit:g} s and was abandoned; "
                           "send a shorter text, fewer tasks or fewer batch items, or raise GOVLINT_TIMEOUT_S"
                           ) from None
 
@@ -188,9 +194,9 @@ def create_app(pipeline: Pipeline | None = None, settings: Settings | None = Non
 
     # --- analysis ----------------------------------------------------------------------------
     async def _analyze(request: Request, forced: tuple[str, ...] | None) -> Response:
-        doc, options = await parse_analyze(request, forced, settings.max_body_bytes)
+        job = await parse_analyze(request, forced, settings.max_body_bytes)
+        doc, report = await service.run(lambda: job.run(service.pipeline))
         raise_for_ingest(doc)
-        report = await service.run(lambda: service.pipeline.analyze(doc, options))
         return _report_response(report)
 
     common = dict(response_model=Report, responses=_ERRORS_DOC)
@@ -232,11 +238,11 @@ def create_app(pipeline: Pipeline | None = None, settings: Settings | None = Non
                           f"{len(req.items)} items; the limit is {settings.batch_max} per request "
                           "(send several requests, or raise GOVLINT_BATCH_MAX)")
         tasks = tasks_or_problem(req.tasks)
-        docs = [document_from_fields(item, ["body", "items", str(i)]) for i, item in enumerate(req.items)]
-        from nlp.pipeline import AnalyzeOptions
-
+        ingests = [document_from_fields(item, ["body", "items", str(i)]) for i, item in enumerate(req.items)]
         options = AnalyzeOptions(tasks=tasks, include_text=req.include_text)
-        reports = await service.run(lambda: [service.pipeline.analyze(d, options) for d in docs])
+        # an unreadable item still gets its report (with errors), like the CLI
+        work = lambda: [service.pipeline.analyze(ingest(), options) for ingest in ingests]  # noqa: E731
+        reports = await service.run(work, service.batch_timeout(len(ingests)))
         return _report_response(BatchResponse(count=len(reports), reports=reports))
 
     # --- service -----------------------------------------------------------------------------

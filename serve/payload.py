@@ -7,7 +7,10 @@ and every failure must become a problem+json 4xx with a precise location, never 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
@@ -17,7 +20,7 @@ from starlette.requests import Request
 
 from nlp.ingest import ingest_bytes, ingest_html, ingest_text
 from nlp.pipeline import AnalyzeOptions, parse_tasks
-from nlp.schema import Document
+from nlp.schema import Document, Report
 from serve.problems import Problem, pydantic_errors
 
 UPLOAD_TYPES: dict[str, str] = {
@@ -27,6 +30,25 @@ UPLOAD_TYPES: dict[str, str] = {
 }
 CONTENT_TYPE_EXT = {v: k for k, v in reversed(list(UPLOAD_TYPES.items()))}
 META_FIELDS = ("title", "url", "column", "published", "fileno")
+
+
+@dataclass(frozen=True)
+class Job:
+    """A parsed request, not yet ingested: ingestion (PDF, DOCX, HTML parsing) is CPU work too, so it runs
+    in the analysis thread pool under the time limit instead of blocking the event loop."""
+
+    ingest: Callable[[], Document]
+    tasks: tuple[str, ...]
+    include_text: bool = False
+    related: Callable[[], Document] | None = None
+
+    def run(self, pipeline) -> tuple[Document, Report | None]:
+        doc = self.ingest()
+        if doc.errors:
+            return doc, None
+        related = self.related() if self.related else None
+        options = AnalyzeOptions(tasks=self.tasks, related=related, include_text=self.include_text)
+        return doc, pipeline.analyze(doc, options)
 
 
 class DocumentFields(BaseModel):
@@ -97,8 +119,9 @@ def _meta(fields: DocumentFields) -> dict[str, Any]:
     return meta
 
 
-def document_from_fields(fields: DocumentFields, where: list[str] | None = None) -> Document:
-    """Ingest one JSON document; structural mistakes raise Problem, content problems stay on the Document."""
+def document_from_fields(fields: DocumentFields, where: list[str] | None = None) -> Callable[[], Document]:
+    """Check one JSON document now (structural mistakes raise Problem) and return how to ingest it later
+    (content problems, e.g. empty text, end up on the Document)."""
     loc = where or ["body"]
     if (fields.text is None) == (fields.html is None):
         raise Problem(422, "text_or_html", "give exactly one of `text` or `html`",
@@ -106,8 +129,8 @@ def document_from_fields(fields: DocumentFields, where: list[str] | None = None)
                         "msg": "exactly one of text or html is required"}])
     meta = _meta(fields)
     if fields.text is not None:
-        return safe_ingest(ingest_text, fields.text, **meta)
-    return safe_ingest(ingest_html, fields.html, **meta)
+        return functools.partial(safe_ingest, ingest_text, fields.text, **meta)
+    return functools.partial(safe_ingest, ingest_html, fields.html, **meta)
 
 
 def safe_ingest(fn, *args: Any, **kwargs: Any) -> Document:
@@ -153,7 +176,7 @@ def media_type(request: Request) -> str:
 
 
 async def parse_analyze(request: Request, forced_tasks: tuple[str, ...] | None,
-                        max_bytes: int) -> tuple[Document, AnalyzeOptions]:
+                        max_bytes: int) -> Job:
     """Parse POST /v1/analyze (and its shortcuts) into what the pipeline needs."""
     mt = media_type(request)
     if mt == "application/json" or mt.endswith("+json"):
@@ -162,9 +185,9 @@ async def parse_analyze(request: Request, forced_tasks: tuple[str, ...] | None,
             raise Problem(422, "tasks_fixed", "this endpoint runs one task; drop `tasks` or use /v1/analyze",
                           [{"loc": ["body", "tasks"], "type": "extra_forbidden", "msg": "not allowed here"}])
         tasks = tasks_or_problem(req.tasks, forced_tasks)
-        doc = document_from_fields(req)
-        related = safe_ingest(ingest_text, req.document) if req.document and req.document.strip() else None
-        return doc, AnalyzeOptions(tasks=tasks, related=related, include_text=req.include_text)
+        related = (functools.partial(safe_ingest, ingest_text, req.document)
+                   if req.document and req.document.strip() else None)
+        return Job(ingest=document_from_fields(req), tasks=tasks, include_text=req.include_text, related=related)
     if mt == "multipart/form-data":
         return await parse_upload(request, forced_tasks, max_bytes)
     raise Problem(415, "unsupported_media_type",
@@ -175,7 +198,7 @@ FORM_FIELDS = {"file", "tasks", "include_text", "document", "id", *META_FIELDS}
 
 
 async def parse_upload(request: Request, forced_tasks: tuple[str, ...] | None,
-                       max_bytes: int) -> tuple[Document, AnalyzeOptions]:
+                       max_bytes: int) -> Job:
     from starlette.exceptions import HTTPException
     from starlette.formparsers import MultiPartException
 
@@ -232,10 +255,12 @@ async def parse_upload(request: Request, forced_tasks: tuple[str, ...] | None,
     if PurePath(name).suffix.lower() != ext:
         name = name + ext
     meta.setdefault("id", name)
-    doc = safe_ingest(ingest_bytes, data, name=name, content_type=UPLOAD_TYPES[ext], **meta)
     related_text = text_fields.get("document")
-    related = safe_ingest(ingest_text, related_text) if related_text and related_text.strip() else None
-    return doc, AnalyzeOptions(tasks=tasks, related=related, include_text=include_text)
+    related = (functools.partial(safe_ingest, ingest_text, related_text)
+               if related_text and related_text.strip() else None)
+    return Job(ingest=functools.partial(safe_ingest, ingest_bytes, data, name=name,
+                                        content_type=UPLOAD_TYPES[ext], **meta),
+               tasks=tasks, include_text=include_text, related=related)
 
 
 def _form_bool(v: str | None, name: str) -> bool:

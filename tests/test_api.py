@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import sys
+import time
 import types
 from pathlib import Path
 
@@ -140,9 +141,9 @@ def test_failing_analyser_is_reported_not_500():
     assert rep["genre"] is not None and [e["code"] for e in rep["errors"]] == ["wording_failed"]
 
 
-def test_real_pipeline_report_is_valid_whatever_analysers_exist():
+def test_real_pipeline_report_is_valid_whatever_analysers_exist(pipeline):
     """Against the real models directory: every task either reports or says `<task>_unavailable`."""
-    with make_client(Pipeline()) as c:
+    with make_client(pipeline) as c:
         r = c.post("/v1/analyze", json={"text": SAMPLE_DRAFT, "include_text": True})
         assert r.status_code == 200, r.text
         rep = Report.model_validate(r.json())
@@ -338,6 +339,33 @@ def test_time_limit_is_504():
         assert c.get("/healthz").status_code == 200  # the loop stays responsive
 
 
+def test_slow_ingestion_is_under_the_time_limit_too(monkeypatch):
+    """A pathological upload (e.g. a huge PDF) is parsed in the pool, so it times out instead of blocking."""
+    import serve.payload as payload
+
+    real = payload.ingest_bytes
+
+    def slow(*a, **k):
+        time.sleep(1.0)
+        return real(*a, **k)
+
+    monkeypatch.setattr(payload, "ingest_bytes", slow)
+    with make_client(timeout_s=0.2) as c:
+        assert_problem(c.post("/v1/analyze", files={"file": ("a.txt", b"hello")}), 504, "timeout")
+
+
+def test_batch_time_limit_scales_with_items():
+    from serve.app import BATCH_BLOCK
+
+    app = create_app(pipeline=fake_pipeline(), settings=Settings(timeout_s=2))
+    svc = app.state.service
+    assert svc.batch_timeout(1) == 2 and svc.batch_timeout(BATCH_BLOCK) == 2
+    assert svc.batch_timeout(BATCH_BLOCK + 1) == 4
+    with make_client(fake_pipeline(slow_s=0.3), timeout_s=0.5) as c:
+        r = c.post("/v1/analyze/batch", json={"items": [{"text": "正文"}] * 3})
+        assert_problem(r, 504, "timeout")
+
+
 # --- batch --------------------------------------------------------------------------------------
 
 def test_batch_returns_reports_in_order(client):
@@ -418,7 +446,7 @@ def test_models_reads_cards_and_metrics_generically(tmp_path):
 
 
 def test_models_endpoint_on_the_real_models_dir():
-    with make_client(Pipeline()) as c:
+    with make_client(Pipeline(), load_on_startup=False) as c:
         r = c.get("/v1/models")
     assert r.status_code == 200
     for m in r.json()["models"]:

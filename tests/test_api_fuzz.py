@@ -14,7 +14,6 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from nlp.pipeline import Pipeline
 from nlp.schema import Report
 from serve.app import create_app
 from serve.settings import Settings
@@ -49,8 +48,8 @@ def client():
 
 
 @pytest.fixture(scope="module")
-def real_client():
-    with TestClient(create_app(pipeline=Pipeline(), settings=Settings()), raise_server_exceptions=False) as c:
+def real_client(pipeline):
+    with TestClient(create_app(pipeline=pipeline, settings=Settings()), raise_server_exceptions=False) as c:
         yield c
 
 

@@ -278,11 +278,9 @@ def test_keyboard_only_flow(driver, server):
         assert el.text.strip() or el.get_attribute("aria-label"), "a button without a name"
 
 
-def test_real_analysers_highlight_a_known_error(driver, tmp_path):
+def test_real_analysers_highlight_a_known_error(driver, pipeline, tmp_path):
     """With the bundled models: the wording checker's finding appears in the page (skips if not built)."""
-    from nlp.pipeline import Pipeline
-
-    p = Pipeline()
+    p = pipeline
     if not p.load_all(("wording",))["wording"]:
         pytest.skip(f"wording analyser not available: {p.status().get('wording')}")
     with ServerThread(create_app(pipeline=p, settings=Settings())) as url:
