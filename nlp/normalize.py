@@ -155,12 +155,18 @@ _CHROME_LINE = re.compile(rf"(?:{_CHROME_WORDS}|[大中小次]|[0-9\s:：|/·•
 _CHROME_PREFIX = re.compile(r"(?:本文链接|本页链接|本文地址|本文关键词|相关文章|相关链接|相关阅读|相关政策|最新政策|相关新闻|上一篇|下一篇)(?:$|[:：\s])")
 
 
+# site footer lines (never in a document body): copyright, ICP licence, site id, organiser/tech support
+_FOOTER = re.compile(r"版权所有|Copyright|©|ICP备|公网安备|网站标识码|网站地图|^(?:主办|承办|协办|技术支持|维护)(?:单位)?\s*[:：]|^联系我们")
+
+
 def _is_chrome_line(line: str) -> bool:
     s = line.strip()
-    if not s or len(s) > 80:
+    if not s or len(s) > 120:
         return False
-    if _CHROME_PREFIX.match(s):
+    if _CHROME_PREFIX.match(s) or _FOOTER.search(s):
         return True
+    if len(s) > 80:
+        return False
     return bool(_CHROME_LINE.fullmatch(s) and _CHROME_STRONG.search(s))
 
 
@@ -169,7 +175,8 @@ def is_chrome_line(line: str) -> bool:
     return _is_chrome_line(line)
 
 
-_CHROME_ANY = re.compile(_CHROME_WORDS + r"|本文链接|本页链接|本文地址|本文关键词|相关|最新政策|上一篇|下一篇")
+_CHROME_ANY = re.compile(_CHROME_WORDS + r"|本文链接|本页链接|本文地址|本文关键词|相关|最新政策|上一篇|下一篇|版权所有|"
+                         r"Copyright|©|ICP备|公网安备|网站标识码|网站地图|主办|承办|协办|技术支持|维护|联系我们")
 
 
 def _drop_chrome_lines(text: str, offs: Offsets | None) -> tuple[str, Offsets | None]:

@@ -89,14 +89,15 @@ def test_table_pipes_and_blank_lines_cleaned():
 @pytest.mark.parametrize(
     "line",
     ["【打印本页】【关闭窗口】", "扫一扫在手机打开当前页", "分享到：微信 微博 QQ空间", "字号：大 中 小", "浏览次数：1024",
-     "打印 关闭 ||||||||", "扫描二维码 关注我们", "本文链接:http://example.com/a.html"],
+     "打印 关闭 ||||||||", "扫描二维码 关注我们", "本文链接:http://example.com/a.html",
+     "版权所有：青山市人民政府办公室 闽ICP备00000000号", "主办：青山市人民政府办公室 地址：人民路1号", "网站标识码：0000000000"],
 )
 def test_chrome_lines_removed(line):
     assert normalize(f"正文第一段。\n{line}\n正文第二段。") == "正文第一段。\n正文第二段。"
 
 
 def test_sentences_mentioning_chrome_words_kept():
-    src = "依法关闭非法小煤矿。\n请打印申请表后到窗口办理。"
+    src = "依法关闭非法小煤矿。\n请打印申请表后到窗口办理。\n主办单位要做好会务保障。"
     assert normalize(src) == src
 
 

@@ -52,7 +52,7 @@ def sniff(data: bytes, name: str | None = None, content_type: str | None = None)
     if _looks_binary(head):
         return "binary"
     if ext in _HTML_EXT or "html" in ct:
-        return "html"
+        return "html" if _HTML_SNIFF.search(head[:4096]) or b"</" in head[:4096] else "text"  # text saved as .html
     if ext in _TEXT_EXT or ct.startswith("text/plain"):
         return "html" if _HTML_SNIFF.search(head[:2048]) and head.count(b"<") > 5 else "text"
     return "html" if _HTML_SNIFF.search(head[:4096]) else "text"

@@ -356,7 +356,11 @@ def _links(container, base: str | None) -> tuple[list[Link], list[Attachment]]:
 
 def _trafilatura(html: str, url: str | None) -> str | None:
     try:
+        import logging
+
         import trafilatura
+
+        logging.getLogger("trafilatura").setLevel(logging.CRITICAL)  # it logs "empty HTML tree" on stderr
 
         return trafilatura.extract(html, url=url, include_tables=True, include_comments=False,
                                    include_images=False, deduplicate=False, with_metadata=False)
@@ -365,16 +369,20 @@ def _trafilatura(html: str, url: str | None) -> str | None:
 
 
 def _density_block(root):
-    """The element holding the most paragraph text (for pages trafilatura cannot read)."""
+    """The element holding the most paragraph text (for pages trafilatura cannot read).
+
+    A paragraph's text counts for its parent (the block holding the paragraphs); text placed directly in a
+    div/td/body (with <br> line breaks) counts for that element itself.
+    """
     scores: dict = {}
-    for p in root.iter("p", "br", "td", "div"):
-        t = (p.text or "") + "".join((c.tail or "") for c in p)
+    for el in root.iter("p", "br", "td", "div", "body", "section", "article", "font", "span", "li"):
+        t = (el.text or "") + "".join((c.tail or "") for c in el)
         n = len(t.strip())
         if n < 10:
             continue
-        parent = p.getparent()
-        if parent is not None:
-            scores[parent] = scores.get(parent, 0) + n
+        target = el.getparent() if el.tag in ("p", "br", "li", "span", "font") else el
+        if target is not None:
+            scores[target] = scores.get(target, 0) + n
     if not scores:
         return None
     return max(scores.items(), key=lambda kv: kv[1])[0]
