@@ -120,6 +120,15 @@ def test_headline_not_the_site_logo_and_date_from_url(headline):
     assert doc.published == "2024-06-25"
 
 
+def test_plain_text_saved_as_html_and_text_directly_in_body():
+    doc = ingest_bytes(NOTICE.encode("utf-8"), name="notice.html")
+    assert not doc.errors and doc.fileno == "青政办〔2024〕9号" and doc.written == "2024-05-06"
+    html = "<html><body><div>" + NOTICE.replace("\n", "<br>") + "</div><div class='foot'>版权所有：青山市人民政府</div></body></html>"
+    doc = ingest_html(html)
+    assert not doc.errors and doc.title == "青山市人民政府办公室关于做好防汛工作的通知"
+    assert "版权所有" not in doc.text and doc.text.endswith("2024年5月6日")
+
+
 def test_links_resolved_against_the_page_url():
     doc = ingest_html((FIX / "trs_page.html").read_text(encoding="utf-8"), url="http://www.qs.gov.cn/zwgk/wj/202403/t1.html")
     hrefs = {lk.href for lk in doc.links}
