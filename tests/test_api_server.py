@@ -36,11 +36,13 @@ def wait_healthy(base: str, proc: subprocess.Popen, timeout: float = 120) -> Non
 
 
 @pytest.mark.slow
-def test_govlint_serve_with_two_workers():
+def test_govlint_serve_with_two_workers(tmp_path):
+    """Process mechanics only (workers, limits, page): an empty models dir keeps startup fast."""
     port = free_port()
     govlint = ROOT / ".venv" / "bin" / "govlint"
     cmd = [str(govlint)] if govlint.exists() else [sys.executable, "-m", "nlp.cli"]
-    env = dict(os.environ, GOVLINT_ACCESS_LOG="0", GOVLINT_MAX_BODY_BYTES="100000")
+    env = dict(os.environ, GOVLINT_ACCESS_LOG="0", GOVLINT_MAX_BODY_BYTES="100000",
+               GOVLINT_MODELS=str(tmp_path))
     proc = subprocess.Popen([*cmd, "serve", "--port", str(port), "--workers", "2"], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
@@ -59,7 +61,8 @@ def test_govlint_serve_with_two_workers():
                               headers={"content-type": "application/json"})
         assert streamed.status_code == 413
         assert httpx.get(base + "/", timeout=10).status_code == 200
-        assert httpx.get(base + "/readyz", timeout=10).status_code in (200, 503)
+        ready = httpx.get(base + "/readyz", timeout=10)
+        assert ready.status_code == 503 and ready.json()["status"] == "degraded"  # no models in tmp_path
     finally:
         proc.terminate()
         try:
