@@ -200,7 +200,7 @@ def test_plain_text_draft_metadata_and_offsets():
     assert raw[s:e] == "布署"
 
 
-@pytest.mark.parametrize("enc", ["gb18030", "big5", "utf-16"])
+@pytest.mark.parametrize("enc", ["gb18030", "big5", "utf-16", "utf-16-le", "utf-16-be"])
 def test_plain_text_in_other_encodings(enc):
     text = _traditional(NOTICE) if enc == "big5" else NOTICE
     doc = ingest_bytes(text.encode(enc), name="draft.txt")

@@ -87,6 +87,15 @@ def decode_bytes(data: bytes, content_type: str | None = None, html: bool = Fals
         if text is not None:
             return Decoded(text, bom, [_truncation_warning(bom)] if cut else [])
         return _replace(data, bom)
+    head = data[:4096]
+    if b"\x00" in head:  # UTF-16 without a BOM (the sniffer let it through as text): the byte order that reads as text
+        from nlp.ingest.detect import _TEXTLIKE
+
+        sample = head[: len(head) // 2 * 2]
+        enc = max(("utf-16-le", "utf-16-be"), key=lambda e: len(_TEXTLIKE.findall(sample.decode(e, errors="replace"))))
+        text, cut = _strict(data, enc)
+        if text is not None:
+            return Decoded(text, enc, [_truncation_warning(enc)] if cut else [])
     text, cut = _strict(data, "utf-8")
     if text is not None:
         return Decoded(text, "utf-8", [_truncation_warning("utf-8")] if cut else [])

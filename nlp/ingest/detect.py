@@ -10,6 +10,7 @@ _HTML_SNIFF = re.compile(
     rb"<\s*(?:!doctype\s+html|html|head|body|meta|title|div|p|table|span|td|br|a\s|script|style|article|section|h[1-6])\b",
     re.I,
 )
+_TEXTLIKE = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\x20-\x7e\t\r\n“”‘’…—·]")
 _TEXT_EXT = {".txt", ".text", ".md", ".csv"}
 _HTML_EXT = {".html", ".htm", ".shtml", ".xhtml", ".jsp", ".asp", ".aspx", ".php"}
 
@@ -65,11 +66,13 @@ def _looks_binary(head: bytes) -> bool:
     if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
         return False  # UTF-16 with BOM
     if b"\x00" in head:
-        # UTF-16 without BOM: NULs on every other byte in ASCII-heavy text
-        even, odd = head[0::2].count(0), head[1::2].count(0)
-        n = len(head) // 2 or 1
-        if max(even, odd) / n > 0.3 and min(even, odd) / n < 0.05:
-            return False
+        # UTF-16 without BOM decodes to mostly Chinese/ASCII text; random bytes give ~1/3 CJK at best
+        sample = head[: len(head) // 2 * 2]
+        for enc in ("utf-16-le", "utf-16-be"):
+            text = sample.decode(enc, errors="replace")
+            good = len(_TEXTLIKE.findall(text))
+            if text and good / len(text) > 0.8:
+                return False
         return True
     ctrl = sum(1 for b in head if b < 32 and b not in (9, 10, 12, 13, 27))
     return ctrl / len(head) > 0.05
