@@ -32,7 +32,7 @@ from nlp.schema import SCHEMA_VERSION, Report
 from serve.limits import BodySizeLimit, BodyTooLarge
 from serve.model_cards import list_models
 from serve.payload import (
-    AnalyzeRequest, BatchRequest, DocumentFields, document_from_fields, media_type, parse_analyze,
+    AnalyzeRequest, BatchRequest, DocumentFields, document_from_fields, limit_length, media_type, parse_analyze,
     raise_for_ingest, read_json, tasks_or_problem,
 )
 from serve.problems import Problem, problem_response, pydantic_errors
@@ -135,7 +135,7 @@ _ERRORS_DOC = {
     status: {"model": ProblemModel, "content": {"application/problem+json": {}}, "description": desc}
     for status, desc in [
         (400, "malformed JSON or multipart body, empty body"),
-        (413, "body larger than GOVLINT_MAX_BODY_BYTES, or too many batch items"),
+        (413, "body larger than GOVLINT_MAX_BODY_BYTES, text longer than GOVLINT_MAX_CHARS, too many batch items"),
         (415, "neither JSON nor multipart, or an unsupported file type"),
         (422, "wrong field types, unknown task, empty text, corrupt or unreadable file"),
         (504, "analysis exceeded GOVLINT_TIMEOUT_S"),
@@ -195,7 +195,7 @@ def create_app(pipeline: Pipeline | None = None, settings: Settings | None = Non
     # --- analysis ----------------------------------------------------------------------------
     async def _analyze(request: Request, forced: tuple[str, ...] | None) -> Response:
         job = await parse_analyze(request, forced, settings.max_body_bytes)
-        doc, report = await service.run(lambda: job.run(service.pipeline))
+        doc, report = await service.run(lambda: job.run(service.pipeline, settings.max_chars))
         raise_for_ingest(doc)
         return _report_response(report)
 
@@ -241,7 +241,8 @@ def create_app(pipeline: Pipeline | None = None, settings: Settings | None = Non
         ingests = [document_from_fields(item, ["body", "items", str(i)]) for i, item in enumerate(req.items)]
         options = AnalyzeOptions(tasks=tasks, include_text=req.include_text)
         # an unreadable item still gets its report (with errors), like the CLI
-        work = lambda: [service.pipeline.analyze(ingest(), options) for ingest in ingests]  # noqa: E731
+        work = lambda: [service.pipeline.analyze(limit_length(ingest(), settings.max_chars), options)  # noqa: E731
+                        for ingest in ingests]
         reports = await service.run(work, service.batch_timeout(len(ingests)))
         return _report_response(BatchResponse(count=len(reports), reports=reports))
 

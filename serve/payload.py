@@ -42,8 +42,8 @@ class Job:
     include_text: bool = False
     related: Callable[[], Document] | None = None
 
-    def run(self, pipeline) -> tuple[Document, Report | None]:
-        doc = self.ingest()
+    def run(self, pipeline, max_chars: int) -> tuple[Document, Report | None]:
+        doc = limit_length(self.ingest(), max_chars)
         if doc.errors:
             return doc, None
         related = self.related() if self.related else None
@@ -147,11 +147,26 @@ def safe_ingest(fn, *args: Any, **kwargs: Any) -> Document:
                                               "check the file or send plain text")])
 
 
+TOO_LONG = "text_too_long"
+
+
+def limit_length(doc: Document, max_chars: int) -> Document:
+    """A running analysis cannot be interrupted, so the text one request may submit is bounded up front."""
+    if not doc.errors and len(doc.text) > max_chars:
+        from nlp.schema import Issue
+
+        msg = (f"the text has {len(doc.text)} characters after cleaning; the limit is {max_chars} per document "
+               "(split it, or raise GOVLINT_MAX_CHARS)")
+        return doc.model_copy(update={"errors": [Issue(code=TOO_LONG, message=msg)], "text": ""})
+    return doc
+
+
 def raise_for_ingest(doc: Document) -> None:
-    """A single document that could not be read (empty, corrupt, unsupported) is the client's problem: 422."""
+    """A single document that could not be read (empty, corrupt, unsupported) is the client's problem: 422
+    (413 when it is too long to analyse)."""
     if doc.errors:
         first = doc.errors[0]
-        raise Problem(422, first.code, first.message,
+        raise Problem(413 if first.code == TOO_LONG else 422, first.code, first.message,
                       [{"loc": ["body"], "type": e.code, "msg": e.message} for e in doc.errors])
 
 

@@ -36,6 +36,7 @@ class Settings:
     max_body_bytes: int = 5 * 1024 * 1024
     timeout_s: float = 30.0
     batch_max: int = 50
+    max_chars: int = 200_000  # like the 220,000 of commercial 公文校对; bounds the CPU one request can take
     threads: int = 2
     cors_origins: tuple[str, ...] = field(default_factory=tuple)
     load_on_startup: bool = True
@@ -47,6 +48,7 @@ class Settings:
             max_body_bytes=_int("GOVLINT_MAX_BODY_BYTES", cls.max_body_bytes),
             timeout_s=_float("GOVLINT_TIMEOUT_S", cls.timeout_s),
             batch_max=_int("GOVLINT_BATCH_MAX", cls.batch_max),
+            max_chars=_int("GOVLINT_MAX_CHARS", cls.max_chars),
             threads=_int("GOVLINT_THREADS", max(2, os.cpu_count() or 2)),
             cors_origins=origins,
             load_on_startup=os.environ.get("GOVLINT_LAZY_LOAD", "") not in ("1", "true", "yes"),

@@ -325,6 +325,17 @@ def test_body_size_limit_while_streaming():
         assert_problem(r, 413, "too_large")
 
 
+def test_text_length_limit():
+    with make_client(max_chars=50) as c:
+        b = assert_problem(c.post("/v1/analyze", json={"text": "字" * 51}), 413, "text_too_long")
+        assert "50" in b["detail"] and "GOVLINT_MAX_CHARS" in b["detail"]
+        assert_problem(c.post("/v1/check", files={"file": ("a.txt", ("字" * 60).encode())}), 413, "text_too_long")
+        assert c.post("/v1/analyze", json={"text": "字" * 50}).status_code == 200
+        reps = c.post("/v1/analyze/batch", json={"items": [{"text": "字" * 51}, {"text": "短文"}]}).json()["reports"]
+        assert reps[0]["errors"][0]["code"] == "text_too_long" and reps[0]["findings"] is None
+        assert reps[1]["errors"] == []
+
+
 def test_bad_content_length_is_400():
     with make_client() as c:
         r = c.post("/v1/analyze", content=b"{}", headers={"content-type": "application/json",

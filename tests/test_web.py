@@ -154,6 +154,8 @@ def test_paste_draft_shows_highlight_list_badge_and_checklist(driver, server, tm
     active = all_css(d, "#view mark.ev.active")
     assert [m.text for m in active] == ["办事指引"]
     d.save_screenshot(str(Path(os.environ.get("GOVLINT_SCREENSHOT_DIR", tmp_path)) / "web-findings.png"))
+    severe = [e for e in d.get_log("browser") if e["level"] == "SEVERE"]
+    assert not severe, severe  # no script errors, no failed asset loads
 
 
 def test_click_to_jump_and_keyboard_apply(driver, server):
@@ -274,6 +276,7 @@ def test_keyboard_only_flow(driver, server):
             break
         ActionChains(d).send_keys(Keys.TAB).perform()
     assert "file" in order and "run" in order, order
+    assert order.index("file") < order.index("run"), order
     for el in all_css(d, "button"):
         assert el.text.strip() or el.get_attribute("aria-label"), "a button without a name"
 

@@ -101,6 +101,7 @@ function problemText(p) {
     too_large: "文件或文本过大（上限 5 MB），请拆分后再检查。",
     unsupported_file_type: "不支持的文件类型，请上传 .docx、.pdf、.html 或 .txt 文件。",
     timeout: "检查超时，请缩短文本或减少检查项目后重试。",
+    text_too_long: "文本过长，请拆分后分段检查。",
   };
   return known[p.code] || p.detail || "";
 }
@@ -189,6 +190,7 @@ function renderMeta(r) {
   if (d.format) parts.push(`格式：${d.format}`);
   const ms = Object.values(r.timings_ms || {}).reduce((a, b) => a + b, 0);
   if (ms) parts.push(`分析耗时：${Math.round(ms)} ms`);
+  parts.push(`检查时间：${new Date().toLocaleString("zh-CN", { hour12: false })}`);
   $("#doc-meta").textContent = parts.join(" · ");
 }
 
@@ -473,6 +475,7 @@ function exportJson() {
 function clearAll() {
   $("#text").value = "";
   $("#file").value = "";
+  $("#file-name").textContent = "未选择文件";
   $("#results").hidden = true;
   state.report = null;
   setStatus("已清空。");
@@ -486,6 +489,7 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   $("#file").addEventListener("change", (ev) => {
     const file = ev.target.files && ev.target.files[0];
+    $("#file-name").textContent = file ? file.name : "未选择文件";
     if (file) analyzeFile(file);
   });
   $("#sample").addEventListener("click", () => {
