@@ -224,7 +224,7 @@ def build_recall_set(shared: Path, seed: int = 13, n_political: int = 1200) -> l
         wrong = pairs[right]
         text = s[:a] + wrong + s[b:]
         items.append({"category": "typo", "severity": "warning", "type": "csc_word", "text": text, "start": a,
-                      "end": a + len(wrong), "error": wrong})
+                      "end": a + len(wrong), "error": wrong, "diagnostic": True})
     # sensitive solicitation (templates; enforcement contexts are tested in the false-alarm set)
     goods = [("冰毒", "drugs"), ("海洛因", "drugs"), ("摇头丸", "drugs"), ("仿真枪", "weapons"), ("手枪", "weapons"),
              ("炸药", "weapons"), ("百家乐", "gambling"), ("裸聊", "porn"), ("援交", "porn")]
@@ -245,10 +245,12 @@ def recall(checker, items: list[dict], with_typo: bool) -> dict:
     by_type_found = Counter()
     by_type_total = Counter()
     misses = defaultdict(list)
+    outcomes: list[bool] = []
     for it in tqdm(items, desc="recall", leave=False):
         fs = checker.check_text(it["text"], layers=layers)
         ok = any(f.category == it["category"] and f.start < it["end"] and it["start"] < f.end
                  and (f.severity == "serious" or it["severity"] != "serious") for f in fs)
+        outcomes.append(ok)
         key = it["category"]
         total[key] += 1
         by_type_total[f"{key}.{it['type']}"] += 1
@@ -258,13 +260,21 @@ def recall(checker, items: list[dict], with_typo: bool) -> dict:
         elif len(misses[key]) < 25:
             misses[key].append(it["error"])
     per_cat = {c: {"found": found[c], "total": total[c], "recall": round(found[c] / total[c], 4)} for c in total}
-    ser = [c for c in total if c in SERIOUS_CATS]
-    warn = [c for c in total if c not in SERIOUS_CATS]
-    s_f, s_t = sum(found[c] for c in ser), sum(total[c] for c in ser)
-    w_f, w_t = sum(found[c] for c in warn), sum(total[c] for c in warn)
+    # the acceptance aggregates cover the injected kinds named in the issue (protected terms, institutions, spam,
+    # 文号, rule typos, sensitive); CSC word typos measure the statistical typo layer and are reported apart
+    acc = [it for it in items if not it.get("diagnostic")]
+    hit = {id(it): ok for it, ok in zip(items, outcomes)}
+    ser = [it for it in acc if it["severity"] == "serious"]
+    warn = [it for it in acc if it["severity"] != "serious"]
+    s_f, s_t = sum(hit[id(it)] for it in ser), len(ser)
+    w_f, w_t = sum(hit[id(it)] for it in warn), len(warn)
+    diag = [it for it in items if it.get("diagnostic")]
+    d_f = sum(hit[id(it)] for it in diag)
     return {
         "serious": {"found": s_f, "total": s_t, "recall": round(s_f / s_t, 4), "target": 0.95, "pass": s_f / s_t >= 0.95},
         "warning": {"found": w_f, "total": w_t, "recall": round(w_f / w_t, 4), "target": 0.80, "pass": w_f / w_t >= 0.80},
+        "typo_layer_diagnostic": {"found": d_f, "total": len(diag), "recall": round(d_f / max(1, len(diag)), 4),
+                                  "note": "CSC confusion-dictionary word typos; not in the acceptance aggregates"},
         "per_category": per_cat,
         "per_type": {k: {"found": by_type_found[k], "total": v, "recall": round(by_type_found[k] / v, 4)} for k, v in sorted(by_type_total.items())},
         "missed_examples": dict(misses),
@@ -364,6 +374,8 @@ def evaluate_main(argv: list[str] | None = None) -> int:
         "recall_serious": report["recall_rules_only"]["serious"]["recall"],
         "recall_warning_rules": report["recall_rules_only"]["warning"]["recall"],
         "recall_warning_with_typo": report.get("recall_with_typo", {}).get("warning", {}).get("recall"),
+        "typo_layer_diagnostic_csc_words": {"rules_only": report["recall_rules_only"]["typo_layer_diagnostic"]["recall"],
+                                            "with_typo": report.get("recall_with_typo", {}).get("typo_layer_diagnostic", {}).get("recall")},
         "recall_per_category_rules": {k: v["recall"] for k, v in report["recall_rules_only"]["per_category"].items()},
         "recall_per_category_with_typo": {k: v["recall"] for k, v in report.get("recall_with_typo", {}).get("per_category", {}).items()},
         "recall_per_type": {k: v["recall"] for k, v in (report.get("recall_with_typo") or report["recall_rules_only"])["per_type"].items()},

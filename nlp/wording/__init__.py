@@ -35,6 +35,12 @@ LAYERS = ("political", "institution", "sensitive", "spam", "typo_rules", "typo_m
 MAX_CHARS = 2_000_000  # longer texts are checked on their first MAX_CHARS characters (a warning says so)
 
 
+def _lower(text: str) -> str:
+    """Lower-cased text with the same length (offsets stay valid): str.lower() unless it changes the length."""
+    low = text.lower()
+    return low if len(low) == len(text) else text.translate(ASCII_LOWER)
+
+
 @dataclass
 class WordingChecker:
     """The loaded rule layers; calling it checks one document."""
@@ -53,7 +59,7 @@ class WordingChecker:
                    related: Document | None = None) -> list[Finding]:
         """All findings for `text` (rule layers + typo model), deduplicated, before allow lists."""
         doc = doc or Document(text=text)
-        lowered = text.translate(ASCII_LOWER)
+        lowered = _lower(text)
         out: list[Finding] = []
         if "political" in layers:
             out += self.political.check(text)
@@ -86,7 +92,7 @@ class WordingChecker:
             text = text[:MAX_CHARS]
             doc = doc.model_copy(update={"text": text})
         findings = self.check_text(text, doc, layers, related)
-        lowered = text.translate(ASCII_LOWER)
+        lowered = _lower(text)
         for path in extra.get("lexicons") or []:
             try:
                 findings += get_lexicon(path).check(text, lowered, self.words)

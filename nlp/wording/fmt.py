@@ -22,11 +22,16 @@ WENHAO_RE = re.compile(
     r"(?P<org>[\u4e00-\u9fa5]{1,12}?)"
     r"(?P<lb>[〔\[【（(［｛{﹝〖〈<])\s*(?P<year>\d{2,4})\s*(?P<rb>[〕\]】）)］｝}﹞〗〉>])"
     r"\s*(?P<di>第)?\s*(?P<num>\d{1,5})\s*(?P<hao>号)?")
+# fast scan: the bracketed year and number only; the 机关代字 is then looked up backwards (WENHAO_RE at that spot)
+_WENHAO_CORE = re.compile(
+    r"[〔\[【（(［｛{﹝〖〈<]\s*\d{2,4}\s*[〕\]】）)］｝}﹞〗〉>]\s*第?\s*\d{1,5}")
+_ORG_CHAR = re.compile(r"[^号和及与或的据照按依见为第《》“”、，。；：\s\W\d]")  # 机关代字 characters (CJK, no joiners)
 _BRACKET_OK = ("〔", "〕")
 _DI_OK = re.compile(r"(?:公告|令)$")  # 人民银行公告〔2020〕第18号 and 令 legitimately use 第
 DATE_RE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
 _DATE_LINE = re.compile(r"^\s*(?:(?:发布|成文|印发)?(?:时间|日期)\s*[:：]\s*)?((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$")
 _PAIRS = (("《", "》", "warning"), ("“", "”", "info"), ("（", "）", "info"))
+MAX_SPAN = 300  # longest plausible 《title》 or quotation, in characters
 
 
 def _parse_date(s: str | None) -> dt.date | None:
@@ -49,8 +54,10 @@ def wenhao_problems(m: re.Match, ref_year: int | None) -> list[tuple[str, str, s
         probs.append(("bracket", f"发文字号年份应使用六角括号“〔〕”，不用“{m.group('lb')}{m.group('rb')}”", "warning"))
     if len(year) != 4:
         probs.append(("year_short", f"发文字号年份应写全称（如〔20{year[-2:]}〕），不应写“{year}”", "warning"))
-    elif not 1949 <= int(year) <= (ref_year or dt.date.today().year) + 1:
-        probs.append(("year_range", f"发文字号年份{year}不合理（晚于发布年份或早于1949年）", "warning"))
+    elif not 1949 <= int(year) <= dt.date.today().year + 1:
+        probs.append(("year_range", f"发文字号年份{year}不合理（晚于今年或早于1949年）", "warning"))
+    elif ref_year and int(year) > ref_year + 1:  # page dates are often mis-extracted: only a hint
+        probs.append(("year_after_page", f"发文字号年份{year}晚于页面日期年份{ref_year}", "info"))
     if m.group("di") and not _DI_OK.search(m.group("org")):
         probs.append(("di", "发文顺序号前不加“第”字", "warning"))
     if m.group("num").startswith("0"):
@@ -80,15 +87,22 @@ def check_wenhao(text: str, doc: Document) -> list[Finding]:
     out = []
     ref_year = year_of(doc.published) or year_of(doc.written)
     seen: list[tuple[int, int]] = []
-    if any(c in text for c in "〔[【（(［｛{﹝〖〈<"):
-        for m in WENHAO_RE.finditer(text):
-            if m.group("lb") in "(（<〈" and not m.group("hao"):
-                continue  # "(2023)12" without 号 is not a 文号
-            probs = wenhao_problems(m, ref_year)
-            if probs:
-                s = m.start("lb") - len(m.group("org"))
-                out.append(_wenhao_finding(text, s, m.end(), m, probs, m.group(0), ""))
-                seen.append((s, m.end()))
+    for core in _WENHAO_CORE.finditer(text):
+        b = core.start()
+        a = b
+        while a > 0 and b - a < 12 and _ORG_CHAR.match(text[a - 1]) and "\u4e00" <= text[a - 1] <= "\u9fa5":
+            a -= 1
+        if a == b:
+            continue  # no 机关代字 before the bracket: a year in parentheses, not a 文号
+        m = WENHAO_RE.match(text, a)
+        if not m:
+            continue
+        if m.group("lb") in "(（<〈" and not m.group("hao"):
+            continue  # "(2023)12" without 号 is not a 文号
+        probs = wenhao_problems(m, ref_year)
+        if probs:
+            out.append(_wenhao_finding(text, a, m.end(), m, probs, m.group(0), ""))
+            seen.append((a, m.end()))
     if doc.fileno:
         m = WENHAO_RE.search(doc.fileno)
         if m:
@@ -144,29 +158,34 @@ def check_dates(text: str, doc: Document, related: Document | None) -> list[Find
 
 
 def check_brackets(text: str) -> list[Finding]:
-    """Unbalanced pairs per paragraph (a quote may legitimately span paragraphs: those are only `info`)."""
+    """Unmatched 《》 (warning) and “” （） (info), matched over the whole text.
+
+    Crawled text often breaks a long title or quote across lines, so pairs may span paragraphs; an opening mark
+    still open after MAX_SPAN characters, or a closing mark with nothing open, is reported.
+    """
     out = []
     if not any(c in text for c in "《》“”（）"):
         return out
-    pos = 0
-    for para in text.split("\n"):
-        for lch, rch, sev in _PAIRS:
-            if lch not in para and rch not in para:
-                continue
-            stack: list[int] = []
-            for i, c in enumerate(para):
-                if c == lch:
-                    stack.append(i)
-                elif c == rch:
-                    if stack:
-                        stack.pop()
-                    else:
-                        out.append(finding("format", sev, pos + i, pos + i + 1, text, rule=f"format.unbalanced:{rch}",
-                                           message=f"“{rch}”没有对应的“{lch}”", confidence=0.7))
-            for i in stack:
-                out.append(finding("format", sev, pos + i, pos + i + 1, text, rule=f"format.unbalanced:{lch}",
-                                   message=f"“{lch}”没有对应的“{rch}”", confidence=0.7))
-        pos += len(para) + 1
+    for lch, rch, sev in _PAIRS:
+        if lch not in text and rch not in text:
+            continue
+        stack: list[int] = []
+        bad: list[int] = []
+        for mm in re.finditer(f"[{lch}{rch}]", text):
+            i, c = mm.start(), mm.group(0)
+            if c == lch:
+                while stack and i - stack[-1] > MAX_SPAN:
+                    bad.append(stack.pop(0))
+                stack.append(i)
+            elif stack:
+                stack.pop()
+            else:
+                bad.append(i)
+        bad.extend(stack)
+        for i in sorted(bad):
+            ch = text[i]
+            msg = f"“{ch}”没有对应的“{rch}”" if ch == lch else f"“{ch}”没有对应的“{lch}”"
+            out.append(finding("format", sev, i, i + 1, text, rule=f"format.unbalanced:{ch}", message=msg, confidence=0.7))
     return out
 
 

@@ -7,12 +7,15 @@ part of a more frequent word across its boundary (大麻|烦 → 麻烦) is skip
 
 from __future__ import annotations
 
+import re
+
 import ahocorasick_rs
 
 from nlp.schema import Finding
 from nlp.wording.common import ASCII_LOWER, CueSet, WordFreq, finding, sentence_span
 from nlp.wording.tables import SensitiveTerm, Tables
 
+_CLAUSE_END = re.compile(r"[，,。；;！？!?\n]")
 _SUB_TEXT = {"porn": "色情", "gambling": "赌博", "drugs": "毒品", "weapons": "涉枪涉爆", "terrorism": "暴恐"}
 
 
@@ -33,8 +36,16 @@ class SensitiveChecker:
             if crossing:
                 continue
             a, b = sentence_span(text, s, e, max_len=60)
-            near = text[max(a, s - 12):min(b, e + 10)]  # the words around the term (打击赌博, 查获冰毒), not the paragraph
-            cue = self.enforcement.first(near)
+            # the clause around the term (打击赌博, 查获冰毒), at most a few words each side, not the paragraph
+            ca = max(a, s - 12)
+            m = _CLAUSE_END.search(text[ca:s][::-1])
+            if m:
+                ca = s - m.start()
+            cb = min(b, e + 10)
+            m = _CLAUSE_END.search(text, e, cb)
+            if m:
+                cb = m.start()
+            cue = self.enforcement.first(text[ca:cb])
             if cue:
                 continue
             sol = None
