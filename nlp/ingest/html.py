@@ -234,18 +234,26 @@ def _drop_label_blocks(container, holders: list) -> None:
             block.drop_tree()
 
 
-_STYLE = "translate(translate(@style, ' ', ''), 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-_HIDDEN_XPATH = etree.XPath(
-    "//*[@style and (" + " or ".join(f"contains({_STYLE}, '{k}')" for k in
-                                    ("display:none", "visibility:hidden", ":-9", "height:0", "font-size:0")) + ")]//a[@href]"
-    " | //marquee//a[@href]"
+# C-level prefilter (display:none, visibility/overflow:hidden, negative offsets); the regex below confirms
+_STYLED = etree.XPath(
+    "//*[@style][" + " or ".join(f"contains(@style, '{k}')" for k in
+                                 ("none", "NONE", "None", "idden", "IDDEN", ":-", ": -")) + "] | //marquee"
 )
+_HIDDEN_STYLE = re.compile(r"display:none|visibility:hidden|:-\d{3,}|(?:^|;)(?:height|width|font-size):0(?:px)?(?:;|$)")
 
 
 def _hidden_links(root) -> Issue | None:
     """Links hidden with CSS are how dark-link spam (暗链) is planted on hacked government pages."""
     found = []
-    for a in _HIDDEN_XPATH(root):
+    anchors = []
+    for el in _STYLED(root):
+        if el.tag == "marquee" or _HIDDEN_STYLE.search((el.get("style") or "").replace(" ", "").lower()):
+            anchors.extend(a for a in el.iter("a") if a.get("href"))
+    seen = set()
+    for a in anchors:
+        if a in seen:
+            continue
+        seen.add(a)
         text = _SPACES.sub(" ", a.text_content()).strip()
         href = (a.get("href") or "").strip()
         if text and href and not href.startswith(("javascript:", "#")):
