@@ -1,0 +1,139 @@
+"""Structural cues of the three genres (docs/domain.md): what a reader looks at before the wording.
+
+Each cue is a regular expression over a scope of the body (head, tail or all) or over the title. The
+vector feeds the linear model next to the character n-grams; the matched spans become the evidence shown
+to users. Cues run on the body after a length-preserving traditional→simplified translation, so their
+offsets index `Document.text` directly.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from nlp.genre.text import to_simplified
+
+_CN_NUM = "一二三四五六七八九十百零〇○"
+
+
+@dataclass(frozen=True)
+class Cue:
+    name: str  # stable id, used in the model artifact and in evidence
+    label: str  # what a reader calls it
+    pattern: re.Pattern
+    scope: str  # head | tail | all | lead | title
+    binary: bool = False
+
+
+def _c(p: str, flags: int = re.M) -> re.Pattern:
+    return re.compile(p, flags)
+
+
+_B = r"(?:^|(?<=[\s。；：！？!?]))"  # a boundary: line start or after sentence punctuation (pages may lose newlines)
+_ENUM = rf"(?:[{_CN_NUM}]{{1,2}}、|[（(][{_CN_NUM}]{{1,2}}[)）]|\d{{1,2}}[、.．])"
+_DATE = rf"(?:\d{{4}}|[{_CN_NUM}]{{4}})\s*年\s*[\d{_CN_NUM}]{{1,3}}\s*月\s*[\d{_CN_NUM}]{{1,3}}\s*日"
+_ISSUER = r"(?:人民政府|办公室|办公厅|局|委员会|管委会|委|厅|中心|领导小组|指挥部)"
+_END_CHROME = r"\s*[）)]?\s*(?:[（(]此件[^)）\n]{0,12}[)）])?\s*(?:附件下载|附件[:：][^\n]{0,40})?\s*$"
+
+CUES: tuple[Cue, ...] = (
+    Cue("fileno_head", "文号 at the top", _c(r"(?<![（(\u4e00-\u9fff])[\u4e00-\u9fff]{1,12}\s*[〔\[［【]\s*(?:19|20)\d{2}\s*[〕\]］】]\s*第?\d{1,4}\s*号(?![)）])"), "head", True),
+    Cue("fileno", "文号 cited", _c(r"(?<=[\u4e00-\u9fff])\s*[〔\[［【]\s*(?:19|20)\d{2}\s*[〕\]］】]\s*第?\d{1,4}\s*号"), "all"),
+    Cue("addressee", "主送机关 line 各…：", _c(r"(?:^|(?<=[\s。；：！？!?号]))[^。：:\n，,；]{0,30}?(?:各|有关|市直|区直|县直|省直)[^。：:\n如]{0,60}[：:]"), "head", True),
+    Cue("articles", "第X条 articles", _c(rf"第[{_CN_NUM}]{{1,4}}条"), "all"),
+    Cue("chapters", "第X章 chapters", _c(rf"第[{_CN_NUM}]{{1,3}}章"), "all"),
+    Cue("ben_doc", "本办法/本规定…", _c(r"本(?:办法|规定|细则|条例|规则|意见|方案|通知|决定|制度|标准|公告|通告)"), "all"),
+    Cue("effective", "自…起施行", _c(r"(?:自|于)[^\n。]{0,25}(?:起|之日起)[^\n。]{0,6}(?:施行|执行|实施|生效)|有效期(?:为|至|自)"), "all"),
+    Cue("closing", "印发/特此通知 formula", _c(r"特此(?:通知|通告|公告|函|批复|通报)|(?:通知|通报|通告|公告|批复|答复|函告)如下|请(?:认真)?(?:贯彻执行|遵照执行|抓好落实|认真组织实施|结合实际)|印发给你们|现予(?:印发|公布)|此件(?:主动|依申请|不予)公开"), "all"),
+    Cue("signoff_date", "落款 date at the end", _c(_DATE + _END_CHROME, 0), "tail", True),
+    Cue("issuer_line", "落款 issuing body", _c(_ISSUER + r"\s*" + _DATE + "|" + r"^[\u4e00-\u9fff（）()、 ]{2,40}" + _ISSUER + r"\s*$"), "tail"),
+    Cue("doc_quote_head", "《document》 in the lead", _c(r"《[^》\n]{4,80}》"), "head"),
+    Cue("jiedu_words", "解读 words", _c(r"解读|解答|答记者问|一图读懂|图解|读懂|政策问答|热点问答"), "all"),
+    Cue("jiedu_intro", "…解读如下/说明如下", _c(r"(?:解读|说明|解答)如下|起草说明|(?:现|特)(?:将|就)[^\n。]{0,40}(?:解读|说明|介绍)"), "all"),
+    Cue("interp_headings", "headings 出台背景/主要内容…", _c(_ENUM + r"\s*[^。，；：\n]{0,14}?(?:背景|依据|目的|意义|主要内容|主要措施|重点内容|适用范围|范围期限|起草过程|制定过程|亮点|创新点|名词解释|关键词|政策措施|实施时间|有效期|目标任务|主要任务|联系人|注意事项)"), "all"),
+    Cue("qa_lines", "问: 答: turns", _c(r"(?:^|[\s。？！?!])[问答QA]\s*\d*\s*[:：]"), "all"),
+    Cue("questions", "questions ？", _c(r"？"), "all"),  # full-width only: garbled pages are full of '?'
+
+    Cue("news_lead", "dated news lead 近日/X月X日", _c(r"\A\s*(?:原标题[^\n]{0,60})?(?:近日|日前|近期|连日来|今年以来|昨日|昨天|今天|本报讯|[^\n]{0,12}讯\s*[（(]|[（(]?记者|\d{1,2}\s*月\s*\d{1,2}\s*日(?:[上下]午|晚|，|,|至|—|-|在|、))", 0), "lead", True),
+    Cue("date_lead", "date in the lead", _c(r"\d{1,2}\s*月\s*\d{1,2}\s*日"), "lead", True),
+    Cue("reporter", "记者/通讯员", _c(r"记者|通讯员|本报讯|融媒|责任编辑|编辑\s*[:：]|摄影|供稿|原标题|\d{1,2}月\d{1,2}日讯"), "all"),
+    Cue("media_source", "来源: a newspaper or news site", _c(r"来源\s*[:：]\s*[^\s，。]{0,10}(?:网|报|日报|电视台|新闻|融媒|客户端|微信|公众号)"), "all"),
+    Cue("byline_end", "(reporter) at the end", _c(r"[（(]\s*[\u4e00-\u9fff]{2,4}(?:[ 　、,，\s]+[\u4e00-\u9fff]{2,4}){0,3}\s*[)）]\s*\Z", 0), "tail", True),
+    Cue("meeting", "meeting/visit reporting", _c(r"会议(?:指出|强调|要求|认为|提出|听取|审议)|会上|调研|座谈会|现场会|召开|举行|出席|主持|参加|表示|介绍"), "all"),
+    Cue("work_report", "一是…二是 work report", _c(r"[一二三四五]是"), "all"),
+    Cue("we_city", "我市/我区 narration", _c(r"我(?:市|区|县|省|局)"), "all"),
+    Cue("press_conf", "新闻发布会", _c(r"新闻发布会|发布会"), "all"),
+    Cue("annual_report", "年度报告", _c(r"年度报告|年报"), "all"),
+    Cue("publicity", "公示", _c(r"公示"), "all"),
+    Cue("procurement", "采购/招标", _c(r"招标|采购|中标|成交|竞争性磋商|询价"), "all"),
+    Cue("transcript", "实录 transcript", _c(r"实录|主持人\s*[:：]|发布人\s*[:：]"), "all"),
+    Cue("title_interp", "title: 解读/问答", _c(r"解读|答记者问|问答|图解|读懂|解答|说明"), "title", True),
+    Cue("title_official", "title: 关于…的通知/意见/办法", _c(r"关于.{2,80}的(?:通知|意见|办法|决定|通报|批复|规定|方案|公告|通告|函|细则|实施意见|指导意见)$|(?:办法|规定|细则|条例|规则)(?:[（(]试行[）)])?$", 0), "title", True),
+    Cue("title_news", "title: news headline", _c(r"召开|举行|开展|出台|推进|我市|我区|媒体报道|记者|走进|聚焦|[！!]|：|:"), "title", True),
+)
+
+STRUCT_NAMES: tuple[str, ...] = tuple(c.name for c in CUES) + ("log_len", "short_lines")
+HEAD, TAIL, LEAD = 400, 300, 60
+
+
+def _scope(body: str, scope: str) -> tuple[str, int]:
+    """The slice a cue looks at and its offset in the body."""
+    if scope == "head":
+        return body[:HEAD], 0
+    if scope == "lead":
+        return body[:LEAD], 0
+    if scope == "tail":
+        start = max(0, len(body) - TAIL)
+        return body[start:].rstrip(), start
+    return body, 0
+
+
+def cue_vector(title: str | None, body: str) -> np.ndarray:
+    """Numeric cue values: log counts clipped at 3 (binary cues are 0/1), plus length and layout."""
+    body = to_simplified(body)
+    title = to_simplified(title or "").strip()
+    out = np.zeros(len(STRUCT_NAMES), dtype=np.float32)
+    for i, cue in enumerate(CUES):
+        if cue.scope == "title":
+            text = title
+        else:
+            text, _ = _scope(body, cue.scope)
+        if not text:
+            continue
+        if cue.binary:
+            out[i] = 1.0 if cue.pattern.search(text) else 0.0
+        else:
+            out[i] = min(3.0, math.log1p(len(cue.pattern.findall(text))))
+    lines = [ln for ln in body.split("\n") if ln.strip()]
+    out[len(CUES)] = min(1.0, math.log1p(len(body)) / 10.0)
+    out[len(CUES) + 1] = (sum(1 for ln in lines if len(ln.strip()) < 25) / len(lines)) if lines else 1.0
+    return out
+
+
+def cue_spans(title: str | None, body: str, names: set[str] | None = None, limit: int = 2) -> dict[str, list[tuple[int, int, str]]]:
+    """Where each cue matched (offsets into `body`, or -1 for the title), for evidence."""
+    body_t = to_simplified(body)
+    title_t = to_simplified(title or "")
+    spans: dict[str, list[tuple[int, int, str]]] = {}
+    for cue in CUES:
+        if names is not None and cue.name not in names:
+            continue
+        if cue.scope == "title":
+            m = cue.pattern.search(title_t)
+            if m:
+                spans[cue.name] = [(-1, -1, m.group(0))]
+            continue
+        text, off = _scope(body_t, cue.scope)
+        found = []
+        for m in cue.pattern.finditer(text):
+            found.append((off + m.start(), off + m.end(), body[off + m.start(): off + m.end()]))
+            if len(found) >= limit:
+                break
+        if found:
+            spans[cue.name] = found
+    return spans
+
+
+CUE_LABELS: dict[str, str] = {c.name: c.label for c in CUES} | {"log_len": "length", "short_lines": "share of short lines"}
