@@ -136,6 +136,7 @@ def test_paste_draft_shows_highlight_list_badge_and_checklist(driver, server, tm
     d = driver
     paste_and_check(d, server, SAMPLE_DRAFT)
     assert "发现 2 处问题" in by_css(d, "#status").text
+    assert "1 处严重表述错误" in by_css(d, "#veto").text  # one serious error can fail a whole site
     # the serious error is highlighted inline with its severity colour ...
     marks = [m for m in all_css(d, "#view mark.finding") if m.text == "扫黑险恶"]
     assert marks and "sev-serious" in marks[0].get_attribute("class")

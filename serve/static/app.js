@@ -203,6 +203,11 @@ function issueText(issue) {
 function renderIssues(r) {
   const box = $("#issues");
   box.replaceChildren();
+  const serious = (r.findings || []).filter((f) => f.severity === "serious").length;
+  if (serious) {
+    box.append(el("div", { class: "issue error veto", role: "alert", id: "veto" },
+      `发现 ${serious} 处严重表述错误。按《政府网站与政务新媒体检查指标》，严重表述错误可导致网站检查单项否决，请发布前逐一核改。`));
+  }
   for (const e of r.errors || []) {
     box.append(el("div", { class: "issue error", role: "note" }, issueText(e), el("small", { text: `${e.code}: ${e.message}` })));
   }
