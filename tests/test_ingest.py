@@ -113,7 +113,7 @@ def test_metadata_cells_broken_over_lines_are_joined():
 def test_headline_not_the_site_logo_and_date_from_url(headline):
     html = (f"<html><head><title>{headline}_青山市人民政府</title></head><body>"
             "<div class='header'><h1 class='logo'>青山市人民政府</h1></div>"
-            f"<div class='detail'><h1>{headline}</h1><div class='TRS_Editor'><p>各单位：现将有关事项通知如下，请认真贯彻执行。</p>"
+            f"<div class='main-right con_right'><h1>{headline}</h1><div class='TRS_Editor'><p>各单位：现将有关事项通知如下，请认真贯彻执行。</p>"
             "</div></div></body></html>")
     doc = ingest_html(html, url="http://www.qs.gov.cn/zwgk/202406/t20240625_1.html")
     assert doc.title == headline

@@ -410,7 +410,8 @@ def _clean_page_title(t: str | None) -> str | None:
 
 
 _TITLE_ATTR = re.compile(r"(?:^|[\s_-])(?:title|bt|biaoti|tit|article-title|news_title|arti_title|con_title|detail_title)(?:$|[\s_-])")
-_SITE_ATTR = re.compile(r"logo|header|top|banner|nav|menu|foot|site|sidebar|right|left|list|related|hot|link", re.I)
+_SITE_ATTR = re.compile(r"(?:^|[\s_-])(?:logo|header|head|top|topbar|banner|nav|navbar|menu|foot|footer|sidebar|side|"
+                        r"related|hot|links?|friendlink|site-?name)(?:$|[\s_\d-])", re.I)
 
 
 def _title_element(root, page_title: str | None) -> str | None:
