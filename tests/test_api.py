@@ -440,6 +440,7 @@ def test_models_reads_cards_and_metrics_generically(tmp_path):
     c2.mkdir()
     (c2 / "MODEL_CARD.md").write_text("# Completeness\n\n- **Version:** `v5`\n", encoding="utf-8")
     (tmp_path / "no_card").mkdir()
+    (tmp_path / "no_card" / "weights.bin").write_bytes(b"0" * 10)
     p = fake_pipeline()
     p.models_dir = tmp_path
     with make_client(p) as c:
@@ -447,7 +448,8 @@ def test_models_reads_cards_and_metrics_generically(tmp_path):
     assert r.status_code == 200
     body = r.json()
     models = {m["name"]: m for m in body["models"]}
-    assert set(models) == {"genre", "wording", "completeness"}
+    assert set(models) == {"genre", "wording", "completeness", "no_card"}
+    assert models["no_card"]["card"] is None and models["no_card"]["metrics"] == {}
     assert models["genre"]["version"] == "2026-11-22" and models["genre"]["title"] == "文种分类器"
     assert models["genre"]["metrics"] == {"metrics.json": {"macro_f1": 0.91, "by_site": {"pingtan": 0.8}}}
     assert models["wording"]["version"] == "0.3.1" and models["wording"]["title"] == "Wording lexicons"
