@@ -62,10 +62,15 @@ _CONTAINERS: tuple[tuple[int, str], ...] = (
 )
 _CONTAINER_GROUP = {name: g for g, name in _CONTAINERS}
 
+# Widgets inside a body container, by id/class. Distinctive tokens match anywhere ("bdsharebuttonbox",
+# "qr_container"); generic words only as a whole token part ("nav", "next" but not "preview"/"context"),
+# and "print" not in "printContent" (a common wrapper of the body itself).
 _CHROME_ATTR = re.compile(
-    r"share|bdshare|jiathis|print|close|qrcode|qr_|erweima|ewm|footer|^foot|nav|menu|breadcrumb|crumb|position|"
-    r"location|toolbar|fontsize|font-size|zihao|pagination|pager|related|xgwz|xgxx|xglj|prev|next|sxp|sxy|"
-    r"comment|banner|sidebar|advert|gotop|backtop",
+    r"share|jiathis|qrcode|qr_|erweima|breadcrumb|crumb|fontsize|font-size|zihao|pagination|xgwz|xgxx|xglj|"
+    r"gotop|backtop|print(?:btn|button|bar|icon|link|close)|"
+    r"(?:^|[\s_-])(?:print|close|ewm|qr|footer|foot|nav|navbar|menu|position|location|toolbar|tools|pager|page-?nav|"
+    r"related|prev|next|prevnext|pre-?next|sxp|sxy|comment|comments|banner|sidebar|advert|ad|fx|bdsharebuttonbox)"
+    r"(?:$|[\s_\d-])",
     re.I,
 )
 _LABELS = {
