@@ -230,23 +230,34 @@ def killtest(crawl_dir: Path, work: Path, workers: int, kill_after: float, extra
     """Run once uninterrupted; run again, kill -9 mid-way, re-run; compare the databases' contents."""
     from nlp.scan.store import table_digest
 
-    cmd = [sys.executable, "-m", "nlp.cli", "scan", str(crawl_dir / "crawl"), "--workers", str(workers), *extra]
-    a, b = work / "uninterrupted", work / "killed"
+    # Freeze the code and models first: other people commit to this checkout while the runs take minutes,
+    # and a changed analyser (rightly) changes the results — that would not be a resumption bug.
+    snap = work / "snapshot"
+    shutil.rmtree(snap, ignore_errors=True)
+    root = Path(__file__).resolve().parent.parent
+    for part in ("nlp", "models", "data", "training"):
+        if (root / part).exists():
+            shutil.copytree(root / part, snap / part, ignore=shutil.ignore_patterns("__pycache__"))
+    cmd = [sys.executable, "-m", "nlp.cli", "scan", str((crawl_dir / "crawl").resolve()), "--workers", str(workers),
+           *extra]
+    a, b = (work / "uninterrupted").resolve(), (work / "killed").resolve()
     for d in (a, b):
         shutil.rmtree(d, ignore_errors=True)
-    env = dict(os.environ, GOVLINT_PROGRESS="0")
+    env = dict(os.environ, GOVLINT_PROGRESS="0", PYTHONPATH=str(snap.resolve()), GOVLINT_MODELS=str((snap / "models").resolve()))
     t0 = time.perf_counter()
-    subprocess.run(cmd + ["--out", str(a)], check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(cmd + ["--out", str(a)], check=True, env=env, cwd=snap, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
     full = time.perf_counter() - t0
-    proc = subprocess.Popen(cmd + ["--out", str(b)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    proc = subprocess.Popen(cmd + ["--out", str(b)], env=env, cwd=snap, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, start_new_session=True)
     time.sleep(kill_after)
     os.killpg(proc.pid, signal.SIGKILL)  # the job and its worker processes, like a node dying
     proc.wait()
     import sqlite3
 
     stored = sqlite3.connect(b / "scan.db").execute("SELECT COUNT(*) FROM pages").fetchone()[0]
-    subprocess.run(cmd + ["--out", str(b)], check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(cmd + ["--out", str(b)], check=True, env=env, cwd=snap, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
     da, db_ = table_digest(a / "scan.db"), table_digest(b / "scan.db")
     same = da == db_
     diff = {t: (len(da[t]), len(db_.get(t, []))) for t in da if da[t] != db_.get(t)}

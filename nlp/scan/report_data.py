@@ -87,8 +87,12 @@ def collect(store: Store, max_findings: int = 100_000) -> ReportData:
                           "ON l.interp_id = r.interp_id AND l.doc_id = r.doc_id")
     related = {r["interp_id"]: r["copy_ratio"] for r in rel_rows}
     related_comp = {r["interp_id"]: json.loads(r["completeness"]) for r in rel_rows if r["completeness"]}
-    interp_ids = {pid for pid, f in flags.items() if UNLINKED in f} | set(links)
     by_id = {p["id"]: p for p in pages}
+    # every interpretation: judged one by the genre model (or, without it, sitting in an interpretation
+    # column). Items only *placed* in such columns are linked too (for the copy check) but listed in (1).
+    interp_ids = {pid for pid in ({pid for pid, f in flags.items() if UNLINKED in f} | set(links))
+                  if by_id[pid]["genre"] == "interpretation"
+                  or (by_id[pid]["genre"] is None and by_id[pid]["column_kind"] == "interpretation")}
     blobs = {}
     for pid in sorted(interp_ids):
         p = by_id[pid]

@@ -13,7 +13,7 @@ MAX_ROWS = 2000  # per table in HTML; the workbook and the database have everyth
 
 _CSS = """body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:24px;color:#212529}
 table{border-collapse:collapse;font-size:13px;margin:8px 0 24px}th,td{border:1px solid #dee2e6;padding:4px 6px;
-text-align:left;vertical-align:top}th{background:#f1f3f5}tr.bad td{background:#fff5f5}.num{text-align:right}
+text-align:left;vertical-align:top;max-width:480px;overflow-wrap:anywhere}th{background:#f1f3f5}td:first-child{min-width:200px}tr.bad td{background:#fff5f5}.num{text-align:right}
 .kpi{display:inline-block;border:1px solid #dee2e6;border-radius:6px;padding:8px 14px;margin:0 8px 8px 0}
 .kpi b{display:block;font-size:20px}small{color:#868e96}"""
 
