@@ -8,6 +8,7 @@ the exception type, so one odd file never stops a batch of millions.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -57,6 +58,7 @@ def _cap(text: str, warnings: list[Issue]) -> str:
 def _guard(fn):
     """The no-crash boundary: an unexpected exception becomes an `ingest_failed` error on the Document."""
 
+    @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Document:
         try:
             return fn(*args, **kwargs)
@@ -68,8 +70,6 @@ def _guard(fn):
             return _error("ingest_failed", f"reading the input failed ({type(exc).__name__}: {exc}); this is a bug in "
                           "govlint — please report it with the file", **_meta_from(args, kwargs))
 
-    wrapper.__name__ = fn.__name__
-    wrapper.__doc__ = fn.__doc__
     return wrapper
 
 
