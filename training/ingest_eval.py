@@ -44,7 +44,7 @@ def chrome_lines(text: str) -> list[str]:
 
 def eval_seeds() -> dict:
     from nlp.ingest import ingest_path
-    from nlp.normalize import traditional_ratio, _opencc_sets
+    from nlp.normalize import _opencc_sets
 
     trad, _, _ = _opencc_sets()
     seeds_dir = require_shared("seeds")
