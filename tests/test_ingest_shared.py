@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-
 from nlp.ingest import from_record, ingest_html, ingest_path
 from nlp.metadata import parse_date
 from nlp.normalize import _opencc_sets
