@@ -233,7 +233,8 @@ function renderGenre(r) {
     box.append(el("p", { class: "small muted" }, scores.map(([k, v]) => `${GENRES[k] || k} ${pct(v)}`).join(" · ")));
   }
   if (g.evidence && g.evidence.length) {
-    box.append(el("p", { class: "small" }, "依据：", g.evidence.slice(0, 6).join("；")));
+    box.append(el("details", { class: "why" }, el("summary", {}, `判定依据（${g.evidence.length} 条）`),
+      el("ul", {}, g.evidence.slice(0, 12).map((e) => el("li", { text: e })))));
   }
   if (g.model) box.append(el("p", { class: "small muted", text: `模型：${g.model}` }));
 }
@@ -504,6 +505,7 @@ document.addEventListener("DOMContentLoaded", () => {
     $("#text").focus();
   });
   $("#clear").addEventListener("click", clearAll);
+  $("#show-ev").addEventListener("change", (ev) => $("#view").classList.toggle("show-ev", ev.target.checked));
   $("#export-json").addEventListener("click", exportJson);
   $("#print").addEventListener("click", () => window.print());
 });
