@@ -143,3 +143,23 @@ def test_offsets_and_bad_input(checker):
         assert text[f.start:f.end] == f.text
     assert checker.check_text("") == []
     assert isinstance(checker.check_text("\x00\ufffd" * 1000), list)
+
+
+def test_typo_layer_failure_is_a_warning(monkeypatch, tmp_path):
+    import nlp.wording as w
+
+    def broken(models_dir):
+        return None, "RuntimeError: model file corrupt"
+
+    monkeypatch.setattr(w, "_load_typo_model", broken)
+    comp = w.load(tmp_path)
+    part = comp(Document(text="财政拔款到位。"), Context(options=AnalyzeOptions(), so_far=Report()))
+    assert any(x.code == "typo_layer_unavailable" for x in part.warnings)
+    assert [f.rule for f in part.findings] == ["typo.misspelling:拔款"]
+
+
+def test_pipeline_runs_wording(pipeline):
+    from nlp.pipeline import AnalyzeOptions as Opts
+
+    rep = pipeline.analyze(Document(text="请向国家工商行政管理总局咨询。"), Opts(tasks=("wording",)))
+    assert rep.findings and rep.findings[0].category == "institution"

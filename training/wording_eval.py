@@ -251,7 +251,7 @@ def recall(checker, items: list[dict], with_typo: bool) -> dict:
         ok = any(f.category == it["category"] and f.start < it["end"] and it["start"] < f.end
                  and (f.severity == "serious" or it["severity"] != "serious") for f in fs)
         outcomes.append(ok)
-        key = it["category"]
+        key = "typo_csc_words(diagnostic)" if it.get("diagnostic") else it["category"]
         total[key] += 1
         by_type_total[f"{key}.{it['type']}"] += 1
         if ok:
@@ -292,7 +292,7 @@ def seeds(checker, shared: Path) -> dict:
         doc = ingest_path(path)
         fs = checker.check_text(doc.text, doc)
         serious = [f for f in fs if f.severity == "serious"]
-        out[key] = {"serious": [[f.category, f.text[:40], f.rule] for f in serious],
+        out[key] = {"serious": [[f.category, f.text[:12], f.rule[:60]] for f in serious],
                     "counts": dict(Counter(f"{f.category}/{f.severity}" for f in fs))}
     first_line = lambda k: files[k] and ingest_path(files[k]).text.split("\n", 1)[0]  # noqa: E731
     checks = {

@@ -45,7 +45,7 @@ class SpamChecker:
                 m = _TAIL.match(lowered, e)
                 end = m.end() if m else e
                 out.append(finding("spam", "serious", s, end, text, rule=f"spam.gambling_brand:{t.token}",
-                                   message=f"疑似博彩广告注入：出现博彩品牌“{t.token}”（{t.note}）；请检查网页是否被篡改",
+                                   message=f"疑似博彩广告注入：“{text[s:end]}”是博彩品牌（{t.token}）；请检查网页是否被篡改并删除",
                                    confidence=0.95))
             elif t.kind == "stem":
                 m = _SUFFIX.match(lowered, e)
@@ -56,7 +56,7 @@ class SpamChecker:
                 t2 = _TAIL.match(lowered, e)
                 end = t2.end() if t2 else m.end()
                 out.append(finding("spam", "serious", s, end, text, rule=f"spam.gambling_brand:{t.token}",
-                                   message=f"疑似博彩广告注入：“{text[s:end]}”是博彩品牌（{t.note}）；请检查网页是否被篡改",
+                                   message=f"疑似博彩广告注入：“{text[s:end]}”是博彩品牌（{t.token}+博彩后缀）；请检查网页是否被篡改并删除",
                                    confidence=0.9))
             elif t.kind in ("porn1", "porn2"):
                 porn.append((s, e, 2 if t.kind == "porn2" else 1, t.token))
