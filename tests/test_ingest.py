@@ -129,6 +129,14 @@ def test_plain_text_saved_as_html_and_text_directly_in_body():
     assert "版权所有" not in doc.text and doc.text.endswith("2024年5月6日")
 
 
+def test_source_line_wraps_and_table_rows():
+    html = ("<html><body><div class='TRS_Editor'><p>为做好今年防汛工作，经市人民政府\n   同意，现就\n有关事项通知如下。\nSee more</p>"
+            "<table><tr><td><p>序号</p></td><td><p>任务</p><p>（亩）</p></td></tr>"
+            "<tr><td><p>1</p></td><td><p>12000</p></td></tr></table></div></body></html>")
+    doc = ingest_html(html)
+    assert doc.text.split("\n") == ["为做好今年防汛工作，经市人民政府同意，现就有关事项通知如下。 See more", "序号 任务 （亩）", "1 12000"]
+
+
 def test_links_resolved_against_the_page_url():
     doc = ingest_html((FIX / "trs_page.html").read_text(encoding="utf-8"), url="http://www.qs.gov.cn/zwgk/wj/202403/t1.html")
     hrefs = {lk.href for lk in doc.links}

@@ -122,11 +122,45 @@ def _classes(el) -> list[str]:
     return out
 
 
-def _mark_blocks(root) -> None:
-    """Put the paragraph breaks into the tree once, so any element's text is a C-level `itertext` join."""
+_TABLE_PARTS = frozenset(("table", "tbody", "thead", "tfoot", "tr"))
+_SOURCE_NL = re.compile(r"[ \t]*[\r\n]+[ \t]*")
+_WIDE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’《》]")
+
+
+def _source_nl(m: re.Match[str]) -> str:
+    """A line wrap in the HTML source: nothing between two Chinese characters (as CSS renders it), else a space."""
+    s, e, t = m.start(), m.end(), m.string
+    if 0 < s and e < len(t) and _WIDE.match(t[s - 1]) and _WIDE.match(t[e]):
+        return ""
+    return " "
+
+
+def _mark_blocks(root, container=None) -> None:
+    """Put the paragraph breaks into the tree once, so any element's text is a C-level `itertext` join.
+
+    Inside a data table of the body (cells below the container) paragraphs are joined by spaces, so each
+    table row reads as one line ("6 以事前产权激励为核心… 科技部、财政部 全国"). Layout tables around the
+    body (gov.cn's body is itself a <td>) keep their paragraphs.
+    """
+    inline: set = set()
+    if container is not None:
+        for cell in container.iter("td", "th"):
+            if cell is container:
+                continue
+            for d in cell.iterdescendants():
+                if d.tag in _BLOCK and d.tag not in _TABLE_PARTS:
+                    inline.add(d)
     for el in root.iter():
         tag = el.tag if isinstance(el.tag, str) else None
-        if tag in _BLOCK:
+        # a newline in the HTML source is just a space (only <br> and blocks break lines), except in <pre>
+        if tag != "pre":
+            if el.text and "\n" in el.text:
+                el.text = _SOURCE_NL.sub(_source_nl, el.text)
+            if el.tail and "\n" in el.tail:
+                el.tail = _SOURCE_NL.sub(_source_nl, el.tail)
+        if el in inline:
+            el.tail = " " + (el.tail or "")
+        elif tag in _BLOCK:
             el.text = "\n" + (el.text or "")
             el.tail = "\n" + (el.tail or "")
         elif tag in _CELL:
@@ -462,7 +496,6 @@ def extract_html(html: str, url: str | None = None) -> HtmlResult:
         if el.getparent() is not None:
             el.drop_tree()
     table, label_holders = _label_table(root)
-    _mark_blocks(root)
     res.column = _breadcrumb(root) or meta.get("column")
 
     body_el = root.find("body")
@@ -473,6 +506,7 @@ def extract_html(html: str, url: str | None = None) -> HtmlResult:
         return res
 
     container, method = _find_container(root)
+    _mark_blocks(root, container)
     body = ""
     if container is not None:
         _drop_label_blocks(container, label_holders)
