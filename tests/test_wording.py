@@ -163,3 +163,10 @@ def test_pipeline_runs_wording(pipeline):
 
     rep = pipeline.analyze(Document(text="请向国家工商行政管理总局咨询。"), Opts(tasks=("wording",)))
     assert rep.findings and rep.findings[0].category == "institution"
+
+
+def test_title_spam_outside_body(checker):
+    doc = Document(text="关于做好政务公开工作的通知。", title="必威体育app官网_关于做好政务公开工作的通知")
+    part = checker(doc, Context(options=AnalyzeOptions(), so_far=Report()))
+    f = [x for x in part.findings if x.category == "spam"]
+    assert f and f[0].start == f[0].end == 0 and f[0].text.startswith("必威") and f[0].message.startswith("标题")

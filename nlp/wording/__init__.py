@@ -79,6 +79,24 @@ class WordingChecker:
             out += garbled(doc)
         return dedupe(out)
 
+    def _title_findings(self, doc: Document, layers: tuple[str, ...]) -> list[Finding]:
+        """Spam and political errors in a title that is not part of the body (hacked <title>, record titles).
+
+        Offsets must index Document.text, so these carry start = end = 0 and the title span in `text`.
+        """
+        title = (doc.title or "").strip()
+        if not title or title in (doc.text or ""):
+            return []
+        low = _lower(title)
+        found = []
+        if "spam" in layers:
+            found += self.spam.check(title, low)
+        if "political" in layers:
+            found += self.political.check(title)
+        if "sensitive" in layers:
+            found += self.sensitive.check(title, low)
+        return [f.model_copy(update={"start": 0, "end": 0, "message": f"标题：{f.message}"}) for f in dedupe(found)]
+
     def __call__(self, doc: Document, ctx) -> Partial:
         extra = dict(getattr(getattr(ctx, "options", None), "extra", None) or {})
         related = getattr(getattr(ctx, "options", None), "related", None)
@@ -92,6 +110,7 @@ class WordingChecker:
             text = text[:MAX_CHARS]
             doc = doc.model_copy(update={"text": text})
         findings = self.check_text(text, doc, layers, related)
+        findings += self._title_findings(doc, layers)
         lowered = _lower(text)
         for path in extra.get("lexicons") or []:
             try:

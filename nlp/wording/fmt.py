@@ -25,7 +25,7 @@ WENHAO_RE = re.compile(
 # fast scan: the bracketed year and number only; the 机关代字 is then looked up backwards (WENHAO_RE at that spot)
 _WENHAO_CORE = re.compile(
     r"[〔\[【（(［｛{﹝〖〈<]\s*\d{2,4}\s*[〕\]】）)］｝}﹞〗〉>]\s*第?\s*\d{1,5}")
-_ORG_CHAR = re.compile(r"[^号和及与或的据照按依见为第《》“”、，。；：\s\W\d]")  # 机关代字 characters (CJK, no joiners)
+_ORG_CHAR = re.compile(r"[^号和及与或的据照按依见为第于彻行《》“”、，。；：\s\W\d]")  # 机关代字 characters (CJK, no joiners)
 _BRACKET_OK = ("〔", "〕")
 _DI_OK = re.compile(r"(?:公告|令)$")  # 人民银行公告〔2020〕第18号 and 令 legitimately use 第
 DATE_RE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
