@@ -1,4 +1,4 @@
-"""Turn a request body (JSON or a multipart upload) into a `Document` plus `AnalyzeOptions`.
+"""Turn a request body (JSON or a multipart upload) into a `Job`: how to ingest it, and the analysis options.
 
 Parsing is done by hand rather than by FastAPI's body binding because one route accepts two content types
 and every failure must become a problem+json 4xx with a precise location, never a 5xx.

@@ -91,6 +91,17 @@ def test_same_report_as_the_cli_pipeline():
     assert api == direct
 
 
+def test_interpreted_document_reaches_the_completeness_check(client):
+    source = "第一条 为了规范管理，制定本办法。\n第二条 本办法适用于本市。"
+    interp = SAMPLE_DRAFT + "\n第一条 为了规范管理，制定本办法。"
+    rep = client.post("/v1/completeness", json={"text": interp, "document": source}).json()
+    assert rep["completeness"]["copy_ratio"] == 0.5
+    rep = client.post("/v1/completeness", json={"text": interp}).json()
+    assert rep["completeness"]["copy_ratio"] is None
+    up = client.post("/v1/completeness", files={"file": ("a.txt", interp.encode())}, data={"document": source})
+    assert up.json()["completeness"]["copy_ratio"] == 0.5
+
+
 def test_tasks_select_parts(client):
     rep = client.post("/v1/analyze", json={"text": SAMPLE_DRAFT, "tasks": "wording"}).json()
     assert rep["genre"] is None and rep["completeness"] is None and len(rep["findings"]) == 2

@@ -37,8 +37,13 @@ def fake_completeness(doc, ctx) -> Partial:
         elements[name] = ElementResult(present=bool(ev), confidence=0.9 if ev else 0.2, evidence=ev)
     weights = {k: 25.0 for k in HEADINGS}
     score = sum(weights[k] for k, e in elements.items() if e.present)
+    related = ctx.options.related
+    copy_ratio = None
+    if related is not None and related.text:  # share of the document's lines repeated in the interpretation
+        lines = [ln for ln in related.text.split("\n") if ln.strip()]
+        copy_ratio = round(sum(ln in doc.text for ln in lines) / len(lines), 3) if lines else 0.0
     return Partial(completeness=CompletenessResult(score=score, elements=elements, weights=weights,
-                                                   model="fake-completeness@test"))
+                                                   copy_ratio=copy_ratio, model="fake-completeness@test"))
 
 
 def fake_wording(doc, ctx) -> Partial:
