@@ -170,3 +170,12 @@ def test_title_spam_outside_body(checker):
     part = checker(doc, Context(options=AnalyzeOptions(), so_far=Report()))
     f = [x for x in part.findings if x.category == "spam"]
     assert f and f[0].start == f[0].end == 0 and f[0].text.startswith("必威") and f[0].message.startswith("标题")
+
+
+def test_weekday_and_future_dates(checker):
+    f = checker.check_text("会议定于2024年5月6日（星期日）召开。")
+    assert any(x.rule.startswith("format.date.weekday") and "星期一" in x.message for x in f)
+    assert not checker.check_text("会议定于2024年5月6日（星期一）召开。")
+    f = checker.check_text("三明市人民政府\n2099年1月5日", Document(text="x", published="2024-01-02"))
+    assert any(x.rule == "format.date.after_publication" for x in f)
+    assert not checker.check_text("本办法自2099年1月5日起施行。", Document(text="x", published="2024-01-02"))

@@ -29,7 +29,9 @@ _ORG_CHAR = re.compile(r"[^号和及与或的据照按依见为第于彻行《�
 _BRACKET_OK = ("〔", "〕")
 _DI_OK = re.compile(r"(?:公告|令)$")  # 人民银行公告〔2020〕第18号 and 令 legitimately use 第
 DATE_RE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日")
-_DATE_LINE = re.compile(r"^\s*(?:(?:发布|成文|印发)?(?:时间|日期)\s*[:：]\s*)?((?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)\s*$")
+_DATE_LINE = re.compile(r"^[ \t\u3000]*(?:(?:发布|成文|印发)?(?:时间|日期)[ \t]*[:：][ \t]*)?((?:19|20)\d{2}[ \t]*年[ \t]*\d{1,2}[ \t]*月[ \t]*\d{1,2}[ \t]*日)[ \t\u3000]*$", re.M)
+_WEEKDAYS = "一二三四五六日"
+_WEEKDAY = re.compile(r"\s*[（(]?\s*(?:星期|周|礼拜)([一二三四五六日天])\s*[）)]?")
 _PAIRS = (("《", "》", "warning"), ("“", "”", "info"), ("（", "）", "info"))
 MAX_SPAN = 300  # longest plausible 《title》 or quotation, in characters
 
@@ -125,28 +127,39 @@ def check_dates(text: str, doc: Document, related: Document | None) -> list[Find
                 out.append(finding("format", "warning", m.start(), m.end(), text, rule=f"format.date.impossible:{m.group(0)}",
                                    message=f"日期不存在：{y}年{mo}月没有{d}日" if 1 <= mo <= 12 else f"日期不存在：月份{mo}",
                                    confidence=0.95))
-        if published:
-            # a date standing alone on its line (落款 / 发布时间) later than the publication date
-            pos = 0
-            for line in text.split("\n"):
-                lm = _DATE_LINE.match(line)
-                if lm:
-                    dm = DATE_RE.search(lm.group(1))
-                    try:
-                        d = dt.date(int(dm.group("y")), int(dm.group("m")), int(dm.group("d")))
-                    except ValueError:
-                        d = None
-                    if d and d > published:
-                        s = pos + lm.start(1)
-                        out.append(finding("format", "warning", s, s + len(lm.group(1)), text,
-                                           rule="format.date.after_publication",
-                                           message=f"落款/发布日期{d.isoformat()}晚于页面发布日期{published.isoformat()}",
-                                           confidence=0.7))
-                pos += len(line) + 1
+                continue
+            wm = _WEEKDAY.match(text, m.end())
+            if wm:
+                said = _WEEKDAYS.index(wm.group(1).replace("天", "日"))
+                real = dt.date(y, mo, d).weekday()
+                if said != real:
+                    out.append(finding("format", "warning", m.start(), wm.end(), text, rule=f"format.date.weekday:{m.group(0)}",
+                                       message=f"星期不符：{y}年{mo}月{d}日是星期{_WEEKDAYS[real]}，不是星期{wm.group(1)}",
+                                       suggestion=f"{m.group(0)}（星期{_WEEKDAYS[real]}）", confidence=0.95))
+        # a date standing alone on its line (落款 / 发布时间) later than the publication date or than today
+        limit = published or dt.date.today()
+        what = f"页面发布日期{published.isoformat()}" if published else f"今天（{limit.isoformat()}）"
+        for lm in _DATE_LINE.finditer(text):
+            dm = DATE_RE.search(lm.group(1))
+            try:
+                d = dt.date(int(dm.group("y")), int(dm.group("m")), int(dm.group("d")))
+            except ValueError:
+                d = None
+            if d and d > limit:
+                out.append(finding("format", "warning", lm.start(1), lm.end(1), text,
+                                   rule="format.date.after_publication" if published else "format.date.future",
+                                   message=f"落款/发布日期{d.isoformat()}晚于{what}", confidence=0.7))
     written = _parse_date(doc.written)
-    if written and published and written > published:
-        out.append(finding("format", "warning", 0, 0, text, rule="format.date.written_after_published",
-                           message=f"成文日期{written.isoformat()}晚于发布日期{published.isoformat()}", confidence=0.9))
+    if written and published and written > published:  # info: extracted dates are sometimes wrong
+        out.append(finding("format", "info", 0, 0, text, rule="format.date.written_after_published",
+                           message=f"成文日期{written.isoformat()}晚于发布日期{published.isoformat()}", confidence=0.7))
+    if published and published > dt.date.today() + dt.timedelta(days=1):
+        out.append(finding("format", "warning", 0, 0, text, rule="format.date.published_in_future",
+                           message=f"发布日期{published.isoformat()}是未来日期", confidence=0.8))
+    fm = WENHAO_RE.search(doc.fileno or "")
+    if fm and written and len(fm.group("year")) == 4 and int(fm.group("year")) > written.year:
+        out.append(finding("format", "warning", 0, 0, text, rule="format.wenhao.year_after_written",
+                           message=f"发文字号年份{fm.group('year')}晚于成文日期{written.isoformat()}", confidence=0.8))
     if related is not None and published:
         rel = _parse_date(related.written) or _parse_date(related.published)
         if rel and published < rel:
