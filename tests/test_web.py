@@ -280,6 +280,11 @@ def test_keyboard_only_flow(driver, server):
     assert order.index("file") < order.index("run"), order
     for el in all_css(d, "button"):
         assert el.text.strip() or el.get_attribute("aria-label"), "a button without a name"
+    unlabeled = d.execute_script("""
+        return [...document.querySelectorAll('input, textarea, select')]
+          .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby'))
+          .map(e => e.id || e.name);""")
+    assert unlabeled == [], unlabeled
 
 
 def test_real_analysers_highlight_a_known_error(driver, pipeline, tmp_path):
