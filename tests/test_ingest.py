@@ -371,6 +371,42 @@ def test_huge_file_is_not_read(tmp_path, monkeypatch):
     assert "too_large" in _codes(ingest_bytes(b"x" * (MAX_INPUT_BYTES + 1)))
 
 
+def test_pdf_deflate_bomb_is_stopped_by_the_memory_cap(tmp_path, monkeypatch):
+    import zlib
+
+    import nlp.ingest.pdf as pdfmod
+
+    monkeypatch.setattr(pdfmod, "PDF_MEMORY_BYTES", 64 * 1024 * 1024)
+    bomb = zlib.compress(b"0" * (256 * 1024 * 1024), 1)  # ~1 MB that inflates to 256 MB
+    objs = ["<</Type/Catalog/Pages 2 0 R>>", "<</Type/Pages/Kids[3 0 R]/Count 1>>",
+            "<</Type/Page/Parent 2 0 R/MediaBox[0 0 612 792]/Contents 4 0 R>>"]
+    pdf = _pdf(objs)
+    head, tail = pdf.split(b"xref\n", 1)
+    stream = b"4 0 obj\n<</Length %d/Filter/FlateDecode>>stream\n" % len(bomb) + bomb + b"\nendstream\nendobj\n"
+    p = tmp_path / "bomb.pdf"
+    p.write_bytes(head + stream + b"trailer<</Root 1 0 R>>\n%%EOF\n")
+    t0 = time.perf_counter()
+    doc = ingest_path(p)
+    assert "pdf_too_complex" in _codes(doc), doc.errors
+    assert time.perf_counter() - t0 < 30
+
+
+def test_pdf_reader_is_killed_at_the_deadline(tmp_path, monkeypatch):
+    import nlp.ingest.pdf as pdfmod
+
+    def slow_pages(data, deadline):
+        yield ("page", "第一页文字")
+        time.sleep(60)
+        yield ("page", "never")
+
+    monkeypatch.setattr(pdfmod, "_pages", slow_pages)
+    monkeypatch.setattr(pdfmod, "PDF_TIME_LIMIT_S", 1.0)
+    t0 = time.perf_counter()
+    text, warnings = pdfmod.pdf_text(b"%PDF-1.4 whatever")
+    assert time.perf_counter() - t0 < 10
+    assert text == "第一页文字" and [w.code for w in warnings] == ["truncated_pdf"]
+
+
 def test_truncated_gbk_keeps_the_text_and_warns():
     data = NOTICE.encode("gbk")[:-1]  # cut inside the last character
     doc = ingest_bytes(data, name="cut.txt")
