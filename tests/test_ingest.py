@@ -252,6 +252,15 @@ def test_docx(tmp_path):
     assert doc.text.index("东城区") < doc.text.index("一、加强值班值守")  # body order kept
 
 
+def test_docx_xml_part_over_the_limit(tmp_path, monkeypatch):
+    import nlp.ingest.docx as docxmod
+
+    p = tmp_path / "draft.docx"
+    _make_docx(p)
+    monkeypatch.setattr(docxmod, "MAX_DOCX_XML_BYTES", 1000)
+    assert "docx_too_complex" in _codes(ingest_path(p))
+
+
 def _pdf_with_text(lines: list[str]) -> bytes:
     """A minimal PDF whose text uses the standard Adobe-GB1 font (no embedding needed)."""
     content = "BT /F1 12 Tf 14 TL 72 720 Td " + " ".join(f"<{ln.encode('utf-16-be').hex()}> Tj T*" for ln in lines) + " ET"

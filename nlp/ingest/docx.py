@@ -10,7 +10,7 @@ from __future__ import annotations
 import zipfile
 from io import BytesIO
 
-from nlp.ingest.limits import MAX_DOCX_MEMBERS, MAX_DOCX_RATIO, MAX_DOCX_UNCOMPRESSED
+from nlp.ingest.limits import MAX_DOCX_MEMBERS, MAX_DOCX_RATIO, MAX_DOCX_UNCOMPRESSED, MAX_DOCX_XML_BYTES
 from nlp.schema import Issue
 
 
@@ -43,13 +43,22 @@ def check_zip(data: bytes) -> None:
             if info.file_size > 1024 * 1024 and info.compress_size and info.file_size / info.compress_size > MAX_DOCX_RATIO:
                 raise DocxError("zip_bomb", f"{info.filename} expands {info.file_size // max(1, info.compress_size)}x "
                                 "(a zip bomb); submit the text instead")
+            is_xml = info.filename.endswith((".xml", ".rels"))
+            if is_xml and info.file_size > MAX_DOCX_XML_BYTES:
+                raise DocxError("docx_too_complex", f"{info.filename} is {info.file_size} bytes of XML (limit "
+                                f"{MAX_DOCX_XML_BYTES}); split the document or submit its text")
             try:
                 with zf.open(info) as fh:
+                    member = 0
                     while True:
                         chunk = fh.read(1 << 20)
                         if not chunk:
                             break
                         total += len(chunk)
+                        member += len(chunk)
+                        if is_xml and member > MAX_DOCX_XML_BYTES:
+                            raise DocxError("docx_too_complex", f"{info.filename} holds more than {MAX_DOCX_XML_BYTES} "
+                                            "bytes of XML; split the document or submit its text")
                         if total > MAX_DOCX_UNCOMPRESSED:
                             raise DocxError("zip_bomb", f"the .docx decompresses to more than {MAX_DOCX_UNCOMPRESSED} "
                                             "bytes (a zip bomb?); submit the text instead")

@@ -9,6 +9,7 @@ MAX_EXTRACTED_CHARS = 2_000_000  # body text is cut here (warning `truncated_tex
 MAX_HTML_BYTES = 20 * 1024 * 1024  # HTML larger than this is refused (lxml trees cost ~10x the bytes)
 MAX_DOCX_UNCOMPRESSED = 100 * 1024 * 1024  # total decompressed size of a .docx (zip-bomb guard)
 MAX_DOCX_MEMBERS = 2_000  # entries in a .docx zip
+MAX_DOCX_XML_BYTES = 30 * 1024 * 1024  # one XML part (word/document.xml): python-docx holds ~10x this in memory
 MAX_DOCX_RATIO = 200  # a member decompressing to more than 200x its compressed size is a bomb
 MAX_PDF_PAGES = 300  # pages read from a PDF (warning when there are more)
 PDF_TIME_LIMIT_S = 20.0  # the PDF reader (a child process) is killed after this; the pages read are kept
