@@ -324,3 +324,36 @@ def test_kill9_then_resume_gives_the_same_database(tmp_path):
     subprocess.run(cmd + ["--out", str(b)], env=env, check=True, capture_output=True, timeout=180)
     assert table_digest(a / "scan.db") == table_digest(b / "scan.db")
     assert (a / "reports.jsonl").read_text(encoding="utf-8").count("\n") == 240
+
+
+def test_ctrl_c_commits_and_says_how_to_resume(tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    crawl = _write_jsonl(tmp_path / "crawl.jsonl", _filler(120))
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).parent) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+               SCAN_FAKE_SLEEP="0.05", GOVLINT_PROGRESS="0")
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "nlp.cli", "scan", str(crawl), "--out", str(out), "--workers", "1", "--batch", "4",
+           "--pipeline-factory", FAKE]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+        try:
+            if sqlite3.connect(out / "scan.db", timeout=1).execute("SELECT COUNT(*) FROM pages").fetchone()[0] >= 8:
+                break
+        except sqlite3.Error:
+            continue
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130 and "re-run the same command to resume" in err
+    kept = sqlite3.connect(out / "scan.db").execute("SELECT COUNT(*) FROM pages").fetchone()[0]
+    assert 8 <= kept < 120
+    done = subprocess.run(cmd, env=dict(env, SCAN_FAKE_SLEEP="0"), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0
+    stats = json.loads(done.stderr.strip().splitlines()[-2])
+    assert stats["skipped"] == kept and stats["analysed"] == 120 - kept
