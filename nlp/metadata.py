@@ -334,3 +334,13 @@ def extract(text: str) -> dict[str, str | None]:
         "source": find_source(text),
         "column": find_column(text),
     }
+
+
+# public names for the HTML reader (nlp/ingest/htmlmeta.py), which scores headline candidates the same way
+GENRE_END = _GENRE_END
+iso_date = _iso
+
+
+def title_score(line: str) -> float:
+    """How much a single line reads like an official title (>= 3: title-like; <= -10: certainly not)."""
+    return _title_score(line, set())
