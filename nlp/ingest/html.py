@@ -24,7 +24,7 @@ from nlp.ingest.htmlmeta import (
     label_table,
     title_element,
 )
-from nlp.ingest.htmltree import DROP_TAGS, SPACES, WITH_ATTRS, classes, compact, mark_blocks, parse, text_of
+from nlp.ingest.htmltree import DROP_TAGS, SPACES, WITH_ATTRS, classes, compact, drop, mark_blocks, parse, tc, text_of
 from nlp.ingest.limits import MAX_TRAFILATURA_CHARS
 from nlp.normalize import is_chrome_line
 from nlp.schema import Attachment, Issue, Link
@@ -91,8 +91,8 @@ def _drop_label_blocks(container, holders: list) -> None:
         if block is not None:
             inside[block] = inside.get(block, 0) + 1
     for block, n in inside.items():
-        if n >= 2 and block.getparent() is not None and len(compact(block.text_content())) < 800:
-            block.drop_tree()
+        if n >= 2 and block.getparent() is not None and len(compact(tc(block))) < 800:
+            drop(block)
 
 
 def _find_container(root):
@@ -103,7 +103,7 @@ def _find_container(root):
             g = _CONTAINER_GROUP.get(token)
             if g is None:
                 continue
-            n = len(compact(el.text_content()))
+            n = len(compact(tc(el)))
             if n < 20:
                 continue
             if g >= 1 and _link_density(el, n) > 0.5:
@@ -118,7 +118,7 @@ def _find_container(root):
 
 
 def _link_density(el, n: int) -> float:
-    linked = sum(len(compact(a.text_content())) for a in el.iter("a"))
+    linked = sum(len(compact(tc(a))) for a in el.iter("a"))
     return linked / max(1, n)
 
 
@@ -133,12 +133,12 @@ def _drop_chrome(container) -> None:
             el.text = ""  # an icon-font glyph (<i class="iconfont">&#xe003;</i>), not text
             continue
         ids = " ".join(classes(el))
-        if ids and _CHROME_ATTR.search(ids) and len(compact(el.text_content())) < 300:
-            el.drop_tree()
+        if ids and _CHROME_ATTR.search(ids) and len(compact(tc(el))) < 300:
+            drop(el)
         elif el.tag in ("div", "p", "span", "td", "li", "a") and len(el) <= 4:
-            t = el.text_content().strip()
+            t = tc(el).strip()
             if t and len(t) <= 40 and is_chrome_line(t):
-                el.drop_tree()
+                drop(el)
 
 
 def _links(container, base: str | None) -> tuple[list[Link], list[Attachment]]:
@@ -154,7 +154,7 @@ def _links(container, base: str | None) -> tuple[list[Link], list[Attachment]]:
                 href = urljoin(base, href)
             except ValueError:
                 pass
-        text = SPACES.sub(" ", a.text_content()).strip()
+        text = SPACES.sub(" ", tc(a)).strip()
         if href in seen:
             continue
         seen.add(href)
@@ -212,12 +212,12 @@ def extract_html(html: str, url: str | None = None) -> HtmlResult:
         res.warnings.append(hidden)
     for el in list(root.iter(*DROP_TAGS)):
         if el.getparent() is not None:
-            el.drop_tree()
+            drop(el)
     table, label_holders = label_table(root)
     res.column = breadcrumb(root) or meta.get("column")
 
     body_el = root.find("body")
-    if body_el is None or not compact(body_el.text_content()):
+    if body_el is None or not compact(tc(body_el)):
         res.title = clean_page_title(meta.get("title") or meta.get("page_title"))
         res.errors.append(Issue(code="no_body", message="the HTML has no body text (an empty page, a frame set or a "
                                 "page built by JavaScript); submit the page as rendered or its text"))

