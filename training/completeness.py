@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.completeness.core import analyse, heading_sections
+from nlp.completeness.core import analyse, heading_sections, model_unit
 from nlp.completeness.headings import load_table
 from nlp.completeness.model import MODEL_VERSION, UnitClassifier, load_classifier
 from nlp.completeness.segment import Unit, segment, unit_text
@@ -134,6 +134,8 @@ def _unit_matrix(docs: list[LabelledDoc]) -> tuple[list[str], list[float], np.nd
     for g, d in enumerate(docs):
         n = len(d.units)
         for i, (u, lab) in enumerate(zip(d.units, d.unit_labels)):
+            if not model_unit(u):
+                continue
             texts.append(unit_text(u))
             pos.append(i / max(1, n - 1))
             ys.append([int(e in lab) for e in MODEL_ELEMENTS])
@@ -141,12 +143,15 @@ def _unit_matrix(docs: list[LabelledDoc]) -> tuple[list[str], list[float], np.nd
     return texts, pos, np.array(ys, dtype=int).reshape(-1, len(MODEL_ELEMENTS)), np.array(groups)
 
 
+FIT = {"ngram": (1, 3), "max_features": 40000, "min_df": 2}
+
+
 def _fit(texts: list[str], pos: list[float], y: np.ndarray, c: float) -> UnitClassifier:
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.multiclass import OneVsRestClassifier
 
-    vec = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), min_df=2, max_features=40000, sublinear_tf=True,
+    vec = TfidfVectorizer(analyzer="char", ngram_range=FIT["ngram"], min_df=FIT["min_df"], max_features=FIT["max_features"], sublinear_tf=True,
                           dtype=np.float32)
     from nlp.completeness.model import clean_for_model
 
@@ -285,6 +290,31 @@ def throughput(model: UnitClassifier, docs: list[LabelledDoc], n: int = 300) -> 
     return {"docs": n, "docs_per_s": round(n / wall, 1)}
 
 
+def copy_ratio_pairs() -> dict:
+    """摘抄度 of real interpretation -> document pairs (corpus/links.jsonl, both pages in the corpus)."""
+    from nlp.completeness.copy import COPY_WARN_RATIO, copy_ratio
+
+    recs = {}
+    with require_shared("corpus", "sanming.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            recs[str(r.get("docid"))] = r
+    ratios, unrelated = [], []
+    with require_shared("corpus", "links.jsonl").open(encoding="utf-8") as fh:
+        links = [json.loads(line) for line in fh if line.strip()]
+    targets = [recs.get(str(k.get("target_docid"))) for k in links]
+    for k, b in zip(links, targets):
+        a = recs.get(str(k.get("interp_docid")))
+        if a and b:
+            ratios.append(copy_ratio(a["body"], b["body"]).ratio)
+            other = next((t for t in targets if t and t is not b), None)
+            if other:
+                unrelated.append(copy_ratio(a["body"], other["body"]).ratio)
+    v = [x for x in ratios if x is not None]
+    return {"pairs": len(v), "linked": _dist([x * 100 for x in v]), "unrelated": _dist([x * 100 for x in unrelated if x is not None]),
+            "threshold": COPY_WARN_RATIO, "flagged": sum(x >= COPY_WARN_RATIO for x in v)}
+
+
 def full_report(model: UnitClassifier, docs: list[LabelledDoc], cut: str) -> dict:
     held = [d for d in docs if not is_train(d, cut)]
     test_interp = [d for d in held if d.site == "sm.gov.cn" and d.genre == "interpretation" and d.structured]
@@ -306,6 +336,7 @@ def render_markdown(rep: dict, meta: dict) -> str:
              f"trained {meta.get('trained')} on 三明 interpretations published before {rep['cutoff']} "
              f"({meta.get('train_docs')} documents, {meta.get('units')} text units).", ""]
     for key, title in (("heldout_sanming_stripped", "Held-out 三明 interpretations (published on/after the cut-off), every heading stripped"),
+                       ("cv_time_blocks_stripped", "Time-block cross-validation over all headed 三明 interpretations (each held out once), every heading stripped"),
                        ("cross_site_pingtan_stripped", "Cross-site: 平潭 interpretations (never trained on), every heading stripped")):
         r = rep.get(key)
         if not r:
@@ -323,12 +354,66 @@ def render_markdown(rep: dict, meta: dict) -> str:
         for g, s in rep[key].items():
             lines.append(f"| {g} | {s['n']} | {s.get('min')} | {s.get('q1')} | {s.get('median')} | {s.get('q3')} | {s.get('max')} |")
         lines.append("")
+    c = rep.get("copy_ratio_pairs")
+    if c:
+        lines += ["## Copy ratio (摘抄度) of real interpretation/document pairs", "",
+                  f"{c['pairs']} linked 三明 pairs, ratio in percent: median {c['linked'].get('median')} (Q1 {c['linked'].get('q1')}, "
+                  f"Q3 {c['linked'].get('q3')}, max {c['linked'].get('max')}); {c['flagged']} of {c['pairs']} reach the warning threshold "
+                  f"{c['threshold']}. Unrelated pairs: median {c['unrelated'].get('median')}, max {c['unrelated'].get('max')}.", ""]
     s = rep["stripped_score_heldout_interpretations"]
     lines += [f"Held-out interpretations with every heading stripped: median {s.get('median')} (Q1 {s.get('q1')}, Q3 {s.get('q3')}).", ""]
     return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- entry points
+
+def training_docs(docs: list[LabelledDoc], in_train, negatives: str) -> list[LabelledDoc]:
+    """Headed interpretations in the training period, plus pages of the negative genres as all-negative units."""
+    neg = {"none": set(), "news": {"news"}, "news+normative": {"news", "normative"}}[negatives]
+    out = []
+    for d in docs:
+        if not in_train(d):
+            continue
+        if d.genre == "interpretation" and d.structured:
+            out.append(d)
+        elif d.genre in neg:  # a news story's paragraphs are not interpretation elements
+            out.append(LabelledDoc(**{**d.__dict__, "unit_labels": [set() for _ in d.units]}))
+    return out
+
+
+def cv_evaluate(docs: list[LabelledDoc], folds: int, negatives: str, c: float) -> dict:
+    """Time-block cross-validation: every headed 三明 interpretation is held out once, its block never trained on."""
+    interp = sorted((d for d in docs if d.site == "sm.gov.cn" and d.genre == "interpretation" and d.structured),
+                    key=lambda d: (d.published, d.docid))
+    blocks = [interp[i * len(interp) // folds:(i + 1) * len(interp) // folds] for i in range(folds)]
+    all_pred: list[LabelledDoc] = []
+    merged: dict = {}
+    per_fold = []
+    for k, block in enumerate(blocks):
+        lo, hi = block[0].published, block[-1].published
+        held = {d.docid for d in block}
+        tr = training_docs(docs, lambda d: d.site == "sm.gov.cn" and d.docid not in held and not (lo <= d.published <= hi), negatives)
+        model, _ = train_model(tr, c=c)
+        r = evaluate_docs(model, block)
+        per_fold.append({"fold": k, "from": lo, "to": hi, "docs": len(block)})
+        for e in MODEL_ELEMENTS:
+            m = merged.setdefault(e, Counter())
+            m.update({x: r[e][x] for x in ("tp", "fp", "fn")})
+            m["ov_hit"] += round((r[e]["evidence_overlap"] or 0) * r[e]["tp"])
+        all_pred += block
+    out = {}
+    for e in MODEL_ELEMENTS:
+        m = merged[e]
+        tp, fp, fn = m["tp"], m["fp"], m["fn"]
+        out[e] = {"precision": round(tp / (tp + fp), 3) if tp + fp else None, "recall": round(tp / (tp + fn), 3) if tp + fn else None,
+                  "f1": round(2 * tp / (2 * tp + fp + fn), 3) if tp + fp + fn else None, "support": tp + fn,
+                  "evidence_overlap": round(m["ov_hit"] / tp, 3) if tp else None, "tp": tp, "fp": fp, "fn": fn}
+    tp_all = sum(merged[e]["tp"] for e in MODEL_ELEMENTS)
+    out["_all"] = {"docs": len(all_pred), "folds": per_fold,
+                   "evidence_overlap": round(sum(merged[e]["ov_hit"] for e in MODEL_ELEMENTS) / max(1, tp_all), 3),
+                   "evidence_overlap_core": round(sum(merged[e]["ov_hit"] for e in CORE_ELEMENTS) / max(1, sum(merged[e]["tp"] for e in CORE_ELEMENTS)), 3)}
+    return out
+
 
 def train_main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(prog="govlint train completeness", description=__doc__,
@@ -340,12 +425,7 @@ def train_main(argv: list[str]) -> int:
     ap.add_argument("--out", type=Path, default=OUT_DIR)
     args = ap.parse_args(argv)
     docs, cut = build(args.test_share)
-    neg = {"none": set(), "news": {"news"}, "news+normative": {"news", "normative"}}[args.negatives]
-    train_docs = [d for d in docs if is_train(d, cut) and (
-        (d.genre == "interpretation" and d.structured) or d.genre in neg)]
-    for d in train_docs:
-        if d.genre != "interpretation":  # a news story's paragraphs are not interpretation elements
-            d.unit_labels = [set() for _ in d.units]
+    train_docs = training_docs(docs, lambda d: is_train(d, cut), args.negatives)
     log.info("training", train_docs=len(train_docs), cutoff=cut, negatives=args.negatives)
     model, info = train_model(train_docs, c=args.C)
     model.meta = {"trained": dt.date.today().isoformat(), "cutoff": cut, "negatives": args.negatives, "C": args.C,
@@ -363,6 +443,7 @@ def evaluate_main(argv: list[str]) -> int:
     ap.add_argument("--models", type=Path, default=MODELS)
     ap.add_argument("--out", type=Path, default=OUT_DIR / "EVALUATION.md")
     ap.add_argument("--json", type=Path, default=OUT_DIR / "metrics.json")
+    ap.add_argument("--cv", type=int, default=5, help="also run time-block cross-validation with this many folds (0: skip)")
     args = ap.parse_args(argv)
     model = load_classifier(args.models)
     cut = model.meta.get("cutoff")
@@ -370,8 +451,11 @@ def evaluate_main(argv: list[str]) -> int:
     cut = cut or cut_now
     rep = full_report(model, docs, cut)
     rep["throughput_in_process"] = throughput(model, docs)
+    rep["copy_ratio_pairs"] = copy_ratio_pairs()
     rep["model"] = {k: model.meta.get(k) for k in ("version", "trained", "cutoff", "negatives", "C", "train_docs", "units")}
     rep["thresholds"] = model.thresholds
+    if args.cv:
+        rep["cv_time_blocks_stripped"] = cv_evaluate(docs, args.cv, model.meta.get("negatives", "news"), model.meta.get("C", 4.0))
     args.json.write_text(json.dumps(rep, ensure_ascii=False, indent=1), encoding="utf-8")
     args.out.write_text(render_markdown(rep, model.meta), encoding="utf-8")
     core = rep["heldout_sanming_stripped"]

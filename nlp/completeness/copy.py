@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 
 SHINGLE = 13
-COPY_WARN_RATIO = 0.5  # documented in docs/completeness.md: above this the interpretation is mostly a 摘抄
+COPY_WARN_RATIO = 0.6  # docs/completeness.md: 14 of 48 real 三明 interpretation/document pairs exceed it
+_TITLE = re.compile(r"《[^《》\n]{0,120}》")
 _KEEP = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
 
 
@@ -22,13 +23,18 @@ class CopyResult:
     chars: int
 
 
-def _norm(text: str) -> tuple[str, list[int]]:
-    keep = [(i, ch) for i, ch in enumerate(text) if _KEEP.match(ch)]
+def _norm(text: str, mask_titles: bool = False) -> tuple[str, list[int]]:
+    """Letters/digits/CJK only, with their offsets; quoting 《the document's title》 is required, not copying."""
+    masked = set()
+    if mask_titles:
+        for m in _TITLE.finditer(text):
+            masked.update(range(m.start(), m.end()))
+    keep = [(i, ch) for i, ch in enumerate(text) if i not in masked and _KEEP.match(ch)]
     return "".join(ch for _, ch in keep), [i for i, _ in keep]
 
 
 def copy_ratio(interpretation: str, document: str, w: int = SHINGLE) -> CopyResult:
-    a, amap = _norm(interpretation)
+    a, amap = _norm(interpretation, mask_titles=True)
     b, _ = _norm(document)
     if len(a) < w or len(b) < w:
         return CopyResult(None if not a else 0.0, None, len(a))

@@ -34,6 +34,7 @@ WEIGHTS: dict[str, float] = {
 }
 CONTENT_FLAT_CREDIT = 0.8  # content present but not item by item (fewer than ITEMS_MIN enumeration markers)
 ITEMS_MIN = 3
+MIN_UNIT_CHARS = 12  # shorter units (dates, signatures, "联系人：…") carry no element for the model
 MIN_CHARS = 150  # below this (letters/digits/CJK) the page is a graphic or video: no score
 HEADING_CONFIDENCE = 0.95
 CUE_CONFIDENCE = 0.75
@@ -58,10 +59,11 @@ def _rank(u: Unit, has_level1: bool) -> float:
 def heading_sections(units: list[Unit], table: HeadingTable) -> dict[str, list[tuple[Unit, list[Unit]]]]:
     """element -> [(heading, text units under it)] for every heading the table maps to an element."""
     has_level1 = any(u.kind == "heading" and u.level == 1 for u in units)
+    has_upper = has_level1 or any(u.kind == "heading" and u.level == 2 for u in units)
     out: dict[str, list[tuple[Unit, list[Unit]]]] = {}
     for i, u in enumerate(units):
-        if u.kind != "heading":
-            continue
+        if u.kind != "heading" or (u.level == 3 and has_upper):
+            continue  # "1.严格落实…目标考核" under 二、主要内容 is an item title, not a section
         els = table.elements(u.label_text)
         if not els:
             continue
@@ -75,6 +77,11 @@ def heading_sections(units: list[Unit], table: HeadingTable) -> dict[str, list[t
         for el in els:
             out.setdefault(el, []).append((u, body))
     return out
+
+
+def model_unit(u: Unit) -> bool:
+    """Whether the classifier may label this unit (long enough to say anything)."""
+    return _body_chars(u.text) >= MIN_UNIT_CHARS
 
 
 def _span(text: str, s: int, e: int) -> Span:
@@ -108,6 +115,7 @@ def analyse(
     positions = [i / max(1, n - 1) for i in range(n)]
     if classifier is not None and n:
         probs = classifier.predict_proba([unit_text(u) for u in text_units], positions)
+        probs[[i for i, u in enumerate(text_units) if not model_unit(u)], :] = 0.0
         thresholds = classifier.thresholds
         col = {el: j for j, el in enumerate(classifier.elements)}
     else:

@@ -80,6 +80,13 @@ def drop_repeated_body(lines: list[Line]) -> list[Line]:
     return lines
 
 
+def is_section_title(text: str) -> bool:
+    """An unnumbered short line counts as a heading only when the synonym table knows it (出台背景, 主要内容…)."""
+    from nlp.completeness.headings import load_table
+
+    return bool(load_table().elements(text)) and not text.endswith(tuple("。；;！!"))
+
+
 def _numbering(line: str) -> tuple[int, int]:
     """(level, length of the numbering prefix) or (0, 0)."""
     for level, rx in _NUMBERING:
@@ -96,9 +103,10 @@ def _split_heading(line: Line) -> tuple[Unit | None, Line | None]:
     if _QA_PREFIX.match(t) or (t.endswith(("？", "?")) and len(t) <= 60):
         return Unit(line.start, line.end, t, "heading", 4, _QA_PREFIX.sub("", t[cut:])), None
     if level == 0:
-        bare = t.strip("【】[]")
-        if len(t) <= 16 and t[-1] not in _TERMINAL + "，,、" and not re.search(r"\d{4}年|\d+月|\d+日", t) and len(bare) >= 2:
-            return Unit(line.start, line.end, t, "heading", 5, bare), None  # unnumbered short title-like line
+        bare = t.strip("【】[]：: ")
+        bracketed = t.startswith("【") and t.endswith("】")
+        if 2 <= len(bare) <= 16 and "，" not in bare and "," not in bare and (bracketed or is_section_title(bare)):
+            return Unit(line.start, line.end, t, "heading", 5, bare), None  # unnumbered title: 【政策背景】 / 出台背景
         return None, line
     body = t[cut:]
     if not body:
