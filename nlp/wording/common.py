@@ -85,26 +85,50 @@ def year_of(date: str | None) -> int | None:
     return None
 
 
+MAX_FINDINGS = 1000  # per document; a page with more is broken or spam, and the report must stay readable
+
+
 def dedupe(findings: list[Finding]) -> list[Finding]:
     """One finding per problem: drop exact duplicates and findings inside a longer one of higher rank.
 
     Rank: serious > warning > info, then political > spam > sensitive > institution > format > typo > garbled.
+    Works cluster by cluster (findings whose spans overlap), so it stays linear on pages with many findings.
     """
     sev = {"serious": 0, "warning": 1, "info": 2}
     cat = {"political": 0, "spam": 1, "sensitive": 2, "institution": 3, "format": 4, "typo": 5, "garbled": 6}
-    ordered = sorted(findings, key=lambda f: (sev.get(f.severity, 3), cat.get(f.category, 7), -(f.end - f.start)))
+    rank = lambda f: (sev.get(f.severity, 3), cat.get(f.category, 7), -(f.end - f.start))  # noqa: E731
     kept: list[Finding] = []
-    for f in ordered:
-        clash = False
-        for k in kept:
-            if f.end > f.start and k.start < f.end and f.start < k.end:  # overlapping spans
-                if f.category == k.category or f.category in ("typo", "garbled") or k.start <= f.start and f.end <= k.end:
+    seen_empty: set[tuple] = set()
+    spans = []
+    for f in findings:
+        if f.end <= f.start:  # positionless (metadata, title): only exact duplicates are dropped
+            key = (f.start, f.rule, f.message)
+            if key not in seen_empty:
+                seen_empty.add(key)
+                kept.append(f)
+        else:
+            spans.append(f)
+    spans.sort(key=lambda f: f.start)
+    i = 0
+    while i < len(spans):
+        j, end = i, spans[i].end
+        while j + 1 < len(spans) and spans[j + 1].start < end:
+            j += 1
+            end = max(end, spans[j].end)
+        cluster = sorted(spans[i:j + 1], key=rank)
+        i = j + 1
+        chosen: list[Finding] = []
+        for f in cluster:
+            clash = False
+            for k in chosen:
+                if k.start < f.end and f.start < k.end and (
+                        f.category == k.category or f.category in ("typo", "garbled") or k.start <= f.start and f.end <= k.end):
                     clash = True
                     break
-            elif f.start == k.start and f.end == k.end and f.rule == k.rule:
-                clash = True
-                break
-        if not clash:
-            kept.append(f)
+            if not clash:
+                chosen.append(f)
+        kept.extend(chosen)
+    if len(kept) > MAX_FINDINGS:
+        kept = sorted(kept, key=rank)[:MAX_FINDINGS]
     kept.sort(key=lambda f: (f.start, f.end, f.category))
     return kept

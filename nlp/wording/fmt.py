@@ -13,9 +13,10 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from itertools import islice
 
 from nlp.schema import Document, Finding
-from nlp.wording.common import finding, year_of
+from nlp.wording.common import MAX_FINDINGS, finding, year_of
 
 # a 文号-like string: 机关代字 + bracketed year + optional 第 + number + optional 号
 WENHAO_RE = re.compile(
@@ -89,7 +90,7 @@ def check_wenhao(text: str, doc: Document) -> list[Finding]:
     out = []
     ref_year = year_of(doc.published) or year_of(doc.written)
     seen: list[tuple[int, int]] = []
-    for core in _WENHAO_CORE.finditer(text):
+    for core in islice(_WENHAO_CORE.finditer(text), MAX_FINDINGS):
         b = core.start()
         a = b
         while a > 0 and b - a < 12 and _ORG_CHAR.match(text[a - 1]) and "\u4e00" <= text[a - 1] <= "\u9fa5":
@@ -121,7 +122,7 @@ def check_dates(text: str, doc: Document, related: Document | None) -> list[Find
     out = []
     published = _parse_date(doc.published)
     if "年" in text:
-        for m in DATE_RE.finditer(text):
+        for m in islice(DATE_RE.finditer(text), MAX_FINDINGS):
             y, mo, d = int(m.group("y")), int(m.group("m")), int(m.group("d"))
             if not 1 <= mo <= 12 or not 1 <= d <= calendar.monthrange(y, mo)[1]:
                 out.append(finding("format", "warning", m.start(), m.end(), text, rule=f"format.date.impossible:{m.group(0)}",
@@ -195,7 +196,7 @@ def check_brackets(text: str) -> list[Finding]:
             else:
                 bad.append(i)
         bad.extend(stack)
-        for i in sorted(bad):
+        for i in sorted(bad)[:MAX_FINDINGS]:
             ch = text[i]
             msg = f"“{ch}”没有对应的“{rch}”" if ch == lch else f"“{ch}”没有对应的“{lch}”"
             out.append(finding("format", sev, i, i + 1, text, rule=f"format.unbalanced:{ch}", message=msg, confidence=0.7))

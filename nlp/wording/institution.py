@@ -12,7 +12,7 @@ import re
 import ahocorasick_rs
 
 from nlp.schema import Finding
-from nlp.wording.common import CueSet, finding, sentence_span, years_near
+from nlp.wording.common import MAX_FINDINGS, CueSet, finding, sentence_span, years_near
 from nlp.wording.tables import Institution, Tables
 
 _SESSION = re.compile(r"第[一二三四五六七八九十百\d]+次")  # 中央财经领导小组第十五次会议: a past session
@@ -30,7 +30,7 @@ class InstitutionChecker:
 
     def check(self, text: str, doc_year: int | None) -> list[Finding]:
         out = []
-        for idx, s, e in self._ac.find_matches_as_indexes(text):
+        for idx, s, e in self._ac.find_matches_as_indexes(text)[:MAX_FINDINGS]:
             inst = self.by_old.get(self._pats[idx])
             if inst is None:
                 continue  # a current name shadowing a substring

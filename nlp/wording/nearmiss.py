@@ -13,6 +13,7 @@ hits are checked for "t[:i] + X + t[i:]" — cheap, since anchors are rare outsi
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import hashlib
 import json
@@ -25,6 +26,7 @@ import ahocorasick_rs
 from nlp.wording.tables import DATA_DIR, Protected, Tables
 
 CACHE_PATH = DATA_DIR / "generated" / "near_miss.json.gz"
+MAX_HITS = 1000  # per document and kind; more means a broken page, and the work must stay bounded
 _GLUE = set("的之和与及等")  # 科学的发展观: a function word between words is usage, not a typo
 
 
@@ -157,6 +159,8 @@ class NearMissIndex:
         hits: list[NearMissHit] = []
         exact_spans: list[tuple[int, int]] = []
         for idx, s, e in self._ac.find_matches_as_indexes(text):
+            if len(hits) >= MAX_HITS:
+                break
             pat = self._pats[idx]
             if pat in self._exact:
                 exact_spans.append((s, e))
@@ -170,6 +174,7 @@ class NearMissIndex:
     def _insertions(self, text: str, exact_spans: list[tuple[int, int]]) -> list[NearMissHit]:
         out: list[NearMissHit] = []
         seen: set[tuple[int, int]] = set()
+        exact_starts = [a for a, _ in exact_spans]
         n = len(text)
         for idx, s, e in self._anchor_ac.find_matches_as_indexes(text, overlapping=True):
             for k, i, side in self._anchor_vals[idx]:
@@ -177,13 +182,15 @@ class NearMissIndex:
                 t = p.term
                 if side == "L":
                     start, x_at = s, e
+                    if x_at >= n or text[x_at] == t[i]:
+                        continue  # the exact term continues here (a doubled char is caught at the next split)
                     rest = t[i:]
                     if x_at + 1 + len(rest) > n or text[x_at + 1: x_at + 1 + len(rest)] != rest:
                         continue
                     end = x_at + 1 + len(rest)
                 else:  # anchor is t[1:], the extra char sits right before it
                     start, x_at, end = s - 2, s - 1, e
-                    if start < 0 or text[start] != t[0]:
+                    if start < 0 or text[start] != t[0] or text[x_at] == t[0]:
                         continue
                 x = text[x_at]
                 if not is_cjk(x) or x in _GLUE or (start, end) in seen:
@@ -193,11 +200,19 @@ class NearMissIndex:
                     continue
                 if window in self.allowed_ins or window in self._exact:
                     continue
-                if any(a <= start and end <= b for a, b in exact_spans):
+                if _inside(exact_starts, exact_spans, start, end):
                     continue
                 seen.add((start, end))
                 out.append(NearMissHit(start, end, window, p, "ins", f"多“{x}”", i))
+                if len(out) >= MAX_HITS:
+                    return out
         return out
+
+
+def _inside(starts: list[int], spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Is [start, end) inside one of the sorted, non-overlapping spans?"""
+    k = bisect.bisect_right(starts, start) - 1
+    return k >= 0 and spans[k][1] >= end
 
 
 def load_cache(path: Path = CACHE_PATH) -> dict:

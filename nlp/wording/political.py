@@ -5,11 +5,12 @@ in lists, the order of the 12 core socialist values, and 中华民国 outside a 
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 import ahocorasick_rs
 
 from nlp.schema import Finding
-from nlp.wording.common import CueSet, WordFreq, finding, sentence_span, years_near
+from nlp.wording.common import MAX_FINDINGS, CueSet, WordFreq, finding, sentence_span, years_near
 from nlp.wording.nearmiss import NearMissIndex
 from nlp.wording.tables import Rule, Tables
 
@@ -104,13 +105,13 @@ class PoliticalChecker:
     def _rules(self, text: str) -> list[Finding]:
         out = []
         if self._lit_ac is not None:
-            for idx, s, e in self._lit_ac.find_matches_as_indexes(text):
+            for idx, s, e in self._lit_ac.find_matches_as_indexes(text)[:MAX_FINDINGS]:
                 r = self.literal_rules[self._lit_pats[idx]]
                 out.append(self._rule_finding(r, text, s, e))
         for trig, rx, r in self.regex_rules:
             if trig and trig not in text:
                 continue
-            for m in rx.finditer(text):
+            for m in islice(rx.finditer(text), MAX_FINDINGS):
                 if m.end() > m.start():
                     out.append(self._rule_finding(r, text, m.start(), m.end()))
         return out

@@ -12,7 +12,7 @@ import re
 import ahocorasick_rs
 
 from nlp.schema import Finding
-from nlp.wording.common import ASCII_LOWER, CueSet, WordFreq, finding, sentence_span
+from nlp.wording.common import MAX_FINDINGS, ASCII_LOWER, CueSet, WordFreq, finding, sentence_span
 from nlp.wording.tables import SensitiveTerm, Tables
 
 _CLAUSE_END = re.compile(r"[，,。；;！？!?\n]")
@@ -30,7 +30,7 @@ class SensitiveChecker:
 
     def check(self, text: str, lowered: str) -> list[Finding]:
         out = []
-        for idx, s, e in self._ac.find_matches_as_indexes(lowered):
+        for idx, s, e in self._ac.find_matches_as_indexes(lowered)[:MAX_FINDINGS]:
             t = self.terms[self._pats[idx]]
             crossing = self.words.crosses(text, s, e)
             if crossing:

@@ -12,7 +12,7 @@ import re
 import ahocorasick_rs
 
 from nlp.schema import Finding
-from nlp.wording.common import ASCII_LOWER, WordFreq, finding
+from nlp.wording.common import MAX_FINDINGS, ASCII_LOWER, WordFreq, finding
 from nlp.wording.tables import SpamToken, Tables
 
 _SUFFIX = re.compile(r"\s*(体育|娱乐城|娱乐|真人|电子|彩票|棋牌|官网|官方网站|app|平台|登录|注册|下载|网址|入口|网页版|手机版|客户端|在线)")
@@ -31,7 +31,7 @@ class SpamChecker:
     def check(self, text: str, lowered: str) -> list[Finding]:
         out: list[Finding] = []
         porn: list[tuple[int, int, int, str]] = []
-        for idx, s, e in self._ac.find_matches_as_indexes(lowered):
+        for idx, s, e in self._ac.find_matches_as_indexes(lowered)[:MAX_FINDINGS]:
             tok = self._pats[idx]
             t = self.tokens[tok]
             if tok.isascii():

@@ -7,11 +7,12 @@ checked, and a double that is just two words meeting (针对|对象, 研究所|�
 from __future__ import annotations
 
 import re
+from itertools import islice
 
 import ahocorasick_rs
 
 from nlp.schema import Finding
-from nlp.wording.common import WordFreq, finding
+from nlp.wording.common import MAX_FINDINGS, WordFreq, finding
 from nlp.wording.tables import Tables
 
 DOUBLE_CHARS = "的了是在和与及对把被将并从于为就也都而或以其之向"
@@ -31,12 +32,12 @@ class TypoRules:
 
     def check(self, text: str) -> list[Finding]:
         out = []
-        for idx, s, e in self._ac.find_matches_as_indexes(text):
+        for idx, s, e in self._ac.find_matches_as_indexes(text)[:MAX_FINDINGS]:
             m = self.miss[self._pats[idx]]
             out.append(finding("typo", "warning", s, e, text, rule=f"typo.misspelling:{m.wrong}",
                                message=f"常见错别字：“{m.wrong}”应为“{m.right}”（{m.source}）",
                                suggestion=m.right, confidence=0.95))
-        for mt in _DOUBLE.finditer(text):
+        for mt in islice(_DOUBLE.finditer(text), MAX_FINDINGS):
             s, e = mt.start(), mt.end()
             ch = mt.group(1)
             around = text[max(0, s - 2):e + 2]
@@ -52,7 +53,7 @@ class TypoRules:
                 continue
             out.append(finding("typo", "warning", s, e, text, rule=f"typo.duplicate_char:{ch}{ch}",
                                message=f"疑似重复字“{ch}{ch}”", suggestion=ch, confidence=0.85))
-        for mt in _WORD_DOUBLE.finditer(text):
+        for mt in islice(_WORD_DOUBLE.finditer(text), MAX_FINDINGS):
             w = mt.group(1)
             out.append(finding("typo", "warning", mt.start(), mt.end(), text, rule=f"typo.duplicate_word:{w}",
                                message=f"疑似重复词“{w}{w}”", suggestion=w, confidence=0.85))
