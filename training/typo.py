@@ -24,7 +24,9 @@ from tqdm import tqdm
 
 from nlp.log import get_logger
 from nlp.wording.typo_model import (
+    PAIR_FEATURES,
     RunInfo,
+    pair_candidates,
     CONF_TYPES,
     FEATURES,
     MAX_WORD,
@@ -244,6 +246,24 @@ def build_confusion(n_chars: int) -> dict[str, dict[str, str]]:
     return dict(conf)
 
 
+def build_homophones(lexicon: dict[str, int], charset: set[str], min_count: int = 20
+                     ) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Toneless pinyin of frequent two-character words -> the words, and char -> toneless readings.
+
+    Word readings come from pypinyin's phrase dictionary (银行 = yin hang), the text side tries every
+    reading of each character, so a wrong word is matched whatever its characters' usual readings.
+    """
+    from pypinyin import Style, lazy_pinyin, pinyin
+
+    homo: dict[str, list[str]] = collections.defaultdict(list)
+    for w, c in lexicon.items():
+        if len(w) == 2 and c >= min_count and w[0] in charset and w[1] in charset:
+            homo[" ".join(lazy_pinyin(w, style=Style.NORMAL))].append(w)
+    homo = {k: sorted(v, key=lambda w: -lexicon[w]) for k, v in homo.items() if len(v) >= 1}
+    char_py = {ch: sorted(set(pinyin(ch, style=Style.NORMAL, heteronym=True)[0])) for ch in sorted(charset)}
+    return homo, char_py
+
+
 def build_names() -> set[str]:
     names: set[str] = set()
     for fn in ("person_name.txt", "place_name.txt"):
@@ -269,6 +289,21 @@ def sentence_candidates(res: TypoResources, text: str) -> list[tuple[int, object
     return out
 
 
+def labelled_pair_candidates(res: TypoResources, pairs: list[tuple[str, str]]):
+    """Like labelled_candidates for whole-word homophone candidates; y = 1 when both characters are restored."""
+    X, y, sid = [], [], []
+    for k, (src, tgt) in enumerate(tqdm(pairs, desc="pair candidates", mininterval=5)):
+        aligned = len(src) == len(tgt)
+        for off, run in cjk_runs(src):
+            info = RunInfo(res, run)
+            for i in range(len(run) - 1):
+                for c in pair_candidates(res, run, i, info, prune=False):
+                    X.append(c.feats)
+                    y.append(1 if aligned and tgt[off + i : off + i + 2] == c.cand else 0)
+                    sid.append(k)
+    return X, y, sid
+
+
 def labelled_candidates(res: TypoResources, pairs: list[tuple[str, str]]):
     """X, y, sentence index, offset for each candidate; y = 1 when it restores the target character."""
     X, y, sid, offs, chars = [], [], [], [], []
@@ -283,13 +318,13 @@ def labelled_candidates(res: TypoResources, pairs: list[tuple[str, str]]):
     return X, y, sid, offs, chars
 
 
-def fit_scorer(X, y, features: tuple[str, ...] = FEATURES) -> dict:
-    """Standardised logistic regression over `features` (a subset of FEATURES; the rest get weight 0)."""
+def fit_scorer(X, y, features: tuple[str, ...] = FEATURES, columns: tuple[str, ...] = FEATURES) -> dict:
+    """Standardised logistic regression over `features` (a subset of `columns`; the rest get weight 0)."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
-    cols = [FEATURES.index(f) for f in features]
+    cols = [columns.index(f) for f in features]
     Xa = np.asarray(X, dtype=float)[:, cols]
     sc = StandardScaler().fit(Xa)
     lr = LogisticRegression(C=0.5, max_iter=3000).fit(sc.transform(Xa), np.asarray(y))
@@ -301,13 +336,13 @@ def fit_scorer(X, y, features: tuple[str, ...] = FEATURES) -> dict:
     }
 
 
-def fit_stage1(X, y, full_scores: list[float], threshold: float) -> dict:
+def fit_stage1(X, y, full_scores: list[float], threshold: float, columns: tuple[str, ...] = FEATURES) -> dict:
     """Cheap pre-filter: cut-off at half the lowest cheap score of any candidate the full model scores near
     the threshold on the tune data, so pruning (measured) loses no accepted candidate there."""
-    from nlp.wording.typo_model import EXPENSIVE
+    from nlp.wording.typo_model import EXPENSIVE, PAIR_EXPENSIVE
 
-    st1 = fit_scorer(X, y, tuple(f for f in FEATURES if f not in EXPENSIVE))
-    lin = linear_scorer(st1)
+    st1 = fit_scorer(X, y, tuple(f for f in columns if f not in EXPENSIVE + PAIR_EXPENSIVE), columns)
+    lin = linear_scorer(st1, columns)
     near = [score(lin, x) for x, s in zip(X, full_scores) if s >= threshold - 0.3]
     st1["threshold"] = 0.5 * min(near) if near else 0.0
     st1["kept_share_tune"] = sum(score(lin, x) >= st1["threshold"] for x in X) / max(1, len(X))
@@ -322,21 +357,27 @@ def sentence_max_scores(scores: list[float], sid: list[int], n: int) -> list[flo
     return best
 
 
-def choose_threshold(err_best: list[float], err_label: list[int], clean_best: list[float]) -> tuple[float, dict]:
-    """Lowest threshold meeting the false-alarm cap on clean text and the precision floor on 公文 sentences."""
-    grid = sorted(set(round(x, 3) for x in err_best + clean_best if x > 0.05))
-    chosen, info = 0.99, {}
-    for t in grid:
-        fa = sum(b >= t for b in clean_best) / max(1, len(clean_best))
-        pred = [b >= t for b in err_best]
-        tp = sum(p and lab for p, lab in zip(pred, err_label))
-        fp = sum(p and not lab for p, lab in zip(pred, err_label))
-        prec = tp / (tp + fp) if tp + fp else 0.0
-        if fa <= TARGET_FA and prec >= TARGET_P and tp >= 5:
-            chosen = t
-            info = {"tune_false_alarm": fa, "tune_precision": prec, "tune_recall": tp / max(1, sum(err_label))}
-            break
-    return chosen, info
+def choose_thresholds(err1: list[float], err2: list[float], labels: list[int], clean1: list[float],
+                      clean2: list[float]) -> tuple[float, float, dict]:
+    """(single-char, whole-word) thresholds with the most tune recall under the false-alarm cap on clean text
+    and the precision floor on 公文 sentences; a sentence is flagged when either layer fires."""
+    import numpy as np
+
+    e1, e2, lab = np.asarray(err1), np.asarray(err2), np.asarray(labels, dtype=bool)
+    c1, c2 = np.asarray(clean1), np.asarray(clean2)
+    grid1 = sorted({round(float(x), 3) for x in np.quantile(c1, np.linspace(0.98, 1.0, 60))} | {0.5, 0.9, 0.99})
+    grid2 = sorted({round(float(x), 3) for x in np.quantile(c2, np.linspace(0.99, 1.0, 30))} | {0.5, 0.9, 0.99, 1.1})
+    best = (0.99, 1.1, {}, -1.0)
+    for t1 in grid1:
+        for t2 in grid2:
+            fa = float(np.mean((c1 >= t1) | (c2 >= t2)))
+            pred = (e1 >= t1) | (e2 >= t2)
+            tp, fp = int(np.sum(pred & lab)), int(np.sum(pred & ~lab))
+            prec = tp / (tp + fp) if tp + fp else 0.0
+            rec = tp / max(1, int(lab.sum()))
+            if fa <= TARGET_FA and prec >= TARGET_P and rec > best[3]:
+                best = (t1, t2, {"tune_false_alarm": fa, "tune_precision": prec, "tune_recall": rec}, rec)
+    return best[0], best[1], best[2]
 
 
 def train_main(argv: list[str]) -> int:
@@ -351,11 +392,16 @@ def train_main(argv: list[str]) -> int:
     sents, dropped = clean_corpus_sentences()
     log.info("corpus", sentences=len(sents), dropped_overlapping_eval=dropped)
     print(f"corpus: {len(sents)} sentences, {sum(map(len, sents))} chars ({dropped} dropped: overlap with eval sets)")
+    lexicon = build_lexicon(1)
+    confusion = build_confusion(args.chars)
+    homophones, char_py = build_homophones(lexicon, set(confusion))
     res = TypoResources(
-        lexicon=build_lexicon(1),
+        lexicon=lexicon,
         ngrams=build_ngrams(sents, args.min_ngram_count),
-        confusion=build_confusion(args.chars),
+        confusion=confusion,
         names=build_names(),
+        homophones=homophones,
+        char_py=char_py,
         scorer={"params": {"min_word_count": args.min_word_count}},
     )
     print(f"lexicon {len(res.lexicon)} words; n-grams {[len(d) for d in res.ngrams[1:]]}; "
@@ -366,12 +412,20 @@ def train_main(argv: list[str]) -> int:
     X, y, sid, _, _ = labelled_candidates(res, pairs)
     print(f"tune candidates: {len(y)} ({sum(y)} positive)")
     scorer = fit_scorer(X, y)
-    
     lin = linear_scorer(scorer)
     scores = [score(lin, x) for x in X]
-    best = sentence_max_scores(scores, sid, len(pairs))
+    best1 = sentence_max_scores(scores, sid, len(pairs))
+    PX, py, psid = labelled_pair_candidates(res, pairs)
+    print(f"tune pair candidates: {len(py)} ({sum(py)} positive)")
+    pair = fit_scorer(PX, py, PAIR_FEATURES, PAIR_FEATURES)
+    plin = linear_scorer(pair, PAIR_FEATURES)
+    best2 = sentence_max_scores([score(plin, x) for x in PX], psid, len(pairs))
     n_esp = len(esp)
-    thr, info = choose_threshold(best[:n_esp], [espell_has_error(r) for r in esp], best[n_esp:])
+    labels = [espell_has_error(r) for r in esp]
+    thr, pthr, info = choose_thresholds(best1[:n_esp], best2[:n_esp], labels, best1[n_esp:], best2[n_esp:])
+    pair["threshold"] = pthr
+    pair["stage1"] = fit_stage1(PX, py, [score(plin, x) for x in PX], pthr, PAIR_FEATURES)
+    scorer["pair"] = pair
     scorer["stage1"] = fit_stage1(X, y, scores, thr)
     scorer.update({
         "threshold": thr,
@@ -385,7 +439,7 @@ def train_main(argv: list[str]) -> int:
     })
     res.set_scorer(scorer)
     sizes = res.save(args.out)
-    print(json.dumps({"threshold": thr, **info, "stage1_kept_share": scorer["stage1"]["kept_share_tune"], "sizes_bytes": sizes, "seconds": round(time.time() - t0, 1)},
+    print(json.dumps({"threshold": thr, "pair_threshold": pthr, **info, "stage1_kept_share": scorer["stage1"]["kept_share_tune"], "sizes_bytes": sizes, "seconds": round(time.time() - t0, 1)},
                      ensure_ascii=False, indent=1))
     return 0
 
@@ -421,11 +475,14 @@ def evaluate_pairs(checker, pairs: list[tuple[str, str]], labels: list[int] | No
             s_tn += 1
         hit = set()
         for f in findings:
-            if f.start in wrong:
-                c_tp += 1
-                hit.add(f.start)
-                if f.suggestion == tgt[f.start]:
-                    corr_ok += 1
+            covered = [p for p in range(f.start, f.end) if p in wrong]
+            if covered:
+                for p in covered:
+                    c_tp += 1
+                    hit.add(p)
+                    sug = f.suggestion or ""
+                    if len(sug) == f.end - f.start and sug[p - f.start] == tgt[p]:
+                        corr_ok += 1
             else:
                 c_fp += 1
                 if len(flagged_examples) < 30:

@@ -15,7 +15,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from nlp.schema import Document, Finding, Partial
-from nlp.wording.typo_model import RunInfo, TypoResources, candidate_features, cjk_runs, name_protected, score
+from nlp.wording.typo_model import (
+    RunInfo,
+    TypoResources,
+    candidate_features,
+    cjk_runs,
+    name_protected,
+    pair_candidates,
+    score,
+)
 
 TYPE_LABEL = {
     "pinyin": "同音字",
@@ -84,6 +92,42 @@ class TypoChecker:
                     confidence=round(min(1.0, max(0.0, best_s)), 3),
                 )
             )
+        if res.lin_pair is not None:
+            out.extend(self._check_pairs(run, off, info, {f.start - off for f in out}))
+        return out
+
+    def _check_pairs(self, run: str, off: int, info: RunInfo, flagged: set[int]) -> list[Finding]:
+        """Whole-word homophone substitutions (时常→市场): both characters wrong, so single-character
+        candidates cannot see them."""
+        res = self.res
+        out: list[Finding] = []
+        i = 0
+        while i < len(run) - 1:
+            if i in flagged or i + 1 in flagged:
+                i += 1
+                continue
+            best, best_s = None, 0.0
+            for c in pair_candidates(res, run, i, info):
+                s = score(res.lin_pair, c.feats)
+                if s > best_s:
+                    best, best_s = c, s
+            if best is None or best_s < res.pair_threshold or name_protected(res, run, i):
+                i += 1
+                continue
+            out.append(
+                Finding(
+                    category="typo",
+                    severity="warning",
+                    start=off + i,
+                    end=off + i + 2,
+                    text=best.orig,
+                    suggestion=best.cand,
+                    rule="typo.homophone_word",
+                    message=f"疑似同音词误用：'{best.orig}' 应为 '{best.cand}'",
+                    confidence=round(min(1.0, max(0.0, best_s)), 3),
+                )
+            )
+            i += 2
         return out
 
     def __call__(self, doc: Document, ctx: object = None) -> Partial:

@@ -63,13 +63,17 @@ class TypoResources:
     """The artifacts the checker needs, loaded once per process.
 
     lexicon: word -> count (jieba-scale counts); ngrams[n]: char n-gram -> count in clean government text;
-    confusion: char -> {candidate: type}; names: protected person/place names (never "corrected").
+    confusion: char -> {candidate: type}; names: protected person/place names (never "corrected");
+    homophones: toneless pinyin of a two-character word ("gui hua") -> frequent words read that way;
+    char_py: char -> its toneless readings (to look up the text's own two-character strings).
     """
 
     lexicon: dict[str, int]
     ngrams: list[dict[str, int]]  # index n (1..NGRAM_ORDER); index 0 unused
     confusion: dict[str, dict[str, str]]
     names: set[str]
+    homophones: dict[str, list[str]] = field(default_factory=dict)
+    char_py: dict[str, list[str]] = field(default_factory=dict)
     scorer: dict = field(default_factory=dict)
     lex_total: float = 1.0
     ng_total: float = 1.0
@@ -93,6 +97,12 @@ class TypoResources:
         st1 = scorer.get("stage1")
         self.lin1 = linear_scorer(st1) if st1 else None
         self.stage1_threshold = float(st1.get("threshold", 0.0)) if st1 else 0.0
+        pair = scorer.get("pair")
+        self.lin_pair = linear_scorer(pair, PAIR_FEATURES) if pair else None
+        self.pair_threshold = float(pair.get("threshold", 1.1)) if pair else 1.1
+        p1 = pair.get("stage1") if pair else None
+        self.lin_pair1 = linear_scorer(p1, PAIR_FEATURES) if p1 else None
+        self.pair1_threshold = float(p1.get("threshold", 0.0)) if p1 else 0.0
 
     # ---- persistence -------------------------------------------------------------------------
     def save(self, d: Path) -> dict[str, int]:
@@ -112,12 +122,16 @@ class TypoResources:
             json.dump(conf, fh, ensure_ascii=False, separators=(",", ":"))
         with gzip.open(d / "names.txt.gz", "wt", encoding="utf-8") as fh:
             fh.write("\n".join(sorted(self.names)))
+        with gzip.open(d / "homophones.json.gz", "wt", encoding="utf-8") as fh:
+            json.dump({"words": {k: "".join(v) for k, v in self.homophones.items()},
+                       "char_py": {c: " ".join(v) for c, v in self.char_py.items()}},
+                      fh, ensure_ascii=False, separators=(",", ":"))
         (d / "scorer.json").write_text(json.dumps(self.scorer, ensure_ascii=False, indent=1), encoding="utf-8")
         return {p.name: p.stat().st_size for p in d.iterdir() if p.is_file()}
 
     @classmethod
     def load(cls, d: Path) -> TypoResources:
-        need = ["typo_lm.npz", "confusion.json.gz", "names.txt.gz", "scorer.json"]
+        need = ["typo_lm.npz", "confusion.json.gz", "names.txt.gz", "homophones.json.gz", "scorer.json"]
         missing = [n for n in need if not (d / n).exists()]
         if missing:
             raise FileNotFoundError(
@@ -134,8 +148,13 @@ class TypoResources:
         confusion = {c: {k: CONF_TYPES[int(t)] for k, t in zip(v[0], v[1])} for c, v in raw.items()}
         with gzip.open(d / "names.txt.gz", "rt", encoding="utf-8") as fh:
             names = {w for w in fh.read().split("\n") if w}
+        with gzip.open(d / "homophones.json.gz", "rt", encoding="utf-8") as fh:
+            h = json.load(fh)
+        homophones = {k: [v[i : i + 2] for i in range(0, len(v), 2)] for k, v in h["words"].items()}
+        char_py = {c: v.split() for c, v in h["char_py"].items()}
         scorer = json.loads((d / "scorer.json").read_text(encoding="utf-8"))
-        return cls(lexicon=lexicon, ngrams=ngrams, confusion=confusion, names=names, scorer=scorer)
+        return cls(lexicon=lexicon, ngrams=ngrams, confusion=confusion, names=names, homophones=homophones,
+                   char_py=char_py, scorer=scorer)
 
 
 def build_masked_index(lexicon: dict[str, int], min_count: int = 1) -> dict[str, str]:
@@ -401,12 +420,12 @@ def candidate_features(res: TypoResources, run: str, i: int, prune: bool = True,
     return kept
 
 
-def linear_scorer(scorer: dict) -> tuple[float, list[float]]:
-    """Fold standardisation into the weights: z = b + sum(w_k * x_k) over FEATURES order."""
+def linear_scorer(scorer: dict, features: tuple[str, ...] | None = None) -> tuple[float, list[float]]:
+    """Fold standardisation into the weights: z = b + sum(w_k * x_k) over `features` (default FEATURES)."""
     coef, mu, sd = scorer.get("coef", {}), scorer.get("mean", {}), scorer.get("scale", {})
     b = float(scorer.get("intercept", 0.0))
     ws: list[float] = []
-    for name in FEATURES:
+    for name in features or FEATURES:
         w = coef.get(name, 0.0) / (sd.get(name, 1.0) or 1.0)
         b -= w * mu.get(name, 0.0)
         ws.append(w)
@@ -421,3 +440,83 @@ def score(lin: tuple[float, list[float]], feats: list[float]) -> float:
         z += w * x
     z = max(-30.0, min(30.0, z))
     return 1.0 / (1.0 + math.exp(-z))
+
+
+# ---- whole-word homophone substitutions (时常→市场, 桂花→规划): both characters wrong ---------------
+
+PAIR_EXPENSIVE = ("d_word", "d_char")
+PAIR_FEATURES = (
+    "d_word", "d_char", "cand_lc", "orig_lc", "orig_is_word", "orig_best0", "orig_best1", "orig_seen3",
+    "cand_seen3", "orig_seen4", "cand_seen4",
+)
+
+
+@dataclass
+class PairCandidate:
+    pos: int  # index of the first character in the run
+    orig: str
+    cand: str
+    feats: list[float]  # aligned with PAIR_FEATURES
+
+
+def pair_keys(res: TypoResources, a: str, b: str) -> list[str]:
+    pa, pb = res.char_py.get(a), res.char_py.get(b)
+    if not pa or not pb:
+        return []
+    return [x + " " + y for x in pa[:3] for y in pb[:3]]
+
+
+def pair_candidates(res: TypoResources, run: str, i: int, info: RunInfo, prune: bool = True
+                    ) -> list[PairCandidate]:
+    """Frequent two-character words that sound like run[i:i+2] and differ in both characters (two stages,
+    as for single characters: cheap lookups first, the language models only for survivors)."""
+    if i + 2 > len(run):
+        return []
+    orig = run[i : i + 2]
+    found: list[str] = []
+    for key in pair_keys(res, orig[0], orig[1]):
+        for w in res.homophones.get(key, ()):
+            if w[0] != orig[0] and w[1] != orig[1] and w not in found:
+                found.append(w)
+    if not found:
+        return []
+    lex, ng = res.lexicon, res.ngrams
+    o_lc = math.log(lex.get(orig, 0) + 1)
+    b0, b1 = max(0.0, info.best_word(i)[2]), max(0.0, info.best_word(i + 1)[2])
+    o3 = info.seen_at(i, 3) + info.seen_at(i + 1, 3)
+    o4 = info.seen_at(i, 4) + info.seen_at(i + 1, 4)
+    kept: list[PairCandidate] = []
+    for w in found:
+        r2 = run[:i] + w + run[i + 2 :]
+        f = [
+            0.0,
+            0.0,
+            math.log(lex.get(w, 0) + 1),
+            o_lc,
+            1.0 if orig in lex else 0.0,
+            b0,
+            b1,
+            float(o3),
+            float(_seen(ng[3], r2, i, 3) + _seen(ng[3], r2, i + 1, 3)),
+            float(o4),
+            float(_seen(ng[4], r2, i, 4) + _seen(ng[4], r2, i + 1, 4)),
+        ]
+        if prune and res.lin_pair1 is not None and score(res.lin_pair1, f) < res.pair1_threshold:
+            continue
+        kept.append(PairCandidate(pos=i, orig=orig, cand=w, feats=f))
+    if not kept:
+        return []
+    lo = max(0, i - WINDOW)
+    hi = min(len(run), i + 2 + WINDOW)
+    win = run[lo:hi]
+    j = i - lo
+    v_orig, _ = segment_score(res, win)
+    c_hi = min(len(run), i + 1 + NGRAM_ORDER)
+    lm_orig = char_logp(res, run, i, c_hi)
+    for c in kept:
+        w = c.cand
+        v_c, _ = segment_score(res, win[:j] + w + win[j + 2 :])
+        lm_c = char_logp(res, run[:i] + w + run[i + 2 :], i, c_hi)
+        c.feats[0] = max(-25.0, min(25.0, v_c - v_orig))
+        c.feats[1] = max(-25.0, min(25.0, lm_c - lm_orig))
+    return kept
