@@ -21,6 +21,8 @@ from pathlib import Path
 from nlp.schema import Issue
 
 Offsets = list[int]
+# offsets[i] = index in the submitted text of norm[i], plus one sentinel (= len(submitted)); see Document.to_source
+OffsetMap = Offsets
 
 # ---------------------------------------------------------------- helpers
 
