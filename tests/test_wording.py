@@ -71,7 +71,9 @@ def test_institution_outdated_and_historical(checker):
 
 
 @pytest.mark.parametrize("text", ["严厉打击赌博违法犯罪活动。", "开展禁毒宣传进社区活动。", "这真是个大麻烦。",
-                                  "计算累积分布函数。", "公安机关查获冰毒50克。", "澳门博彩业收入下降。"])
+                                  "计算累积分布函数。", "公安机关查获冰毒50克。", "澳门博彩业收入下降。",
+                                  "工业大麻种植面积约500亩，价格稳定。", "手枪射击项目在市体育中心举行，欢迎下载APP报名。",
+                                  "冰毒的危害极大，如有线索请联系派出所。"])
 def test_sensitive_context_negative(checker, text):
     assert not [f for f in checker.check_text(text) if f.category == "sensitive"]
 

@@ -26,6 +26,7 @@ class SensitiveChecker:
         self._ac = ahocorasick_rs.AhoCorasick(self._pats, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
         self.enforcement = CueSet(tables.contexts.get("enforcement", ()))
         self.solicit = CueSet(tables.contexts.get("solicit", ()))
+        self.contact = CueSet(tables.contexts.get("contact", ()))
         self.words = words
 
     def check(self, text: str, lowered: str) -> list[Finding]:
@@ -48,9 +49,16 @@ class SensitiveChecker:
             cue = self.enforcement.first(text[ca:cb])
             if cue:
                 continue
+            if any(x in text[max(0, s - len(x)):e + len(x)] for x in t.exceptions):
+                continue  # 工业大麻
             sol = None
             if t.mode == "solicit":
-                sol = self.solicit.first(lowered[max(a, s - 30):min(b, e + 30)])
+                # a selling cue in the same clause, or contact details in the next one (出售冰毒，加微…)
+                sol = self.solicit.first(lowered[ca:cb])
+                if not sol:
+                    m = _CLAUSE_END.search(text, e, b)
+                    nxt = lowered[m.end():b][:30] if m else ""
+                    sol = self.contact.first(nxt) if nxt else None
                 if not sol:
                     continue
             why = f"，且附近有招揽用语“{sol}”" if sol else ""

@@ -66,6 +66,7 @@ class SensitiveTerm:
     sub: str
     mode: str
     reason: str
+    exceptions: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,8 @@ def load_tables(data_dir: Path = DATA_DIR) -> Tables:
                   r["message"], r["source"]) for r in read_tsv(d / "political_rules.tsv")]
     inst = [Institution(r["old"], r["current"], int(r["year"]), r["level"], r["note"])
             for r in read_tsv(d / "institutions.tsv")]
-    sens = [SensitiveTerm(r["term"], r["sub"], r["mode"], r["reason"]) for r in read_tsv(d / "sensitive.tsv")]
+    sens = [SensitiveTerm(r["term"], r["sub"], r["mode"], r["reason"],
+                          tuple(x for x in r.get("except", "").split(",") if x)) for r in read_tsv(d / "sensitive.tsv")]
     spam = [SpamToken(r["token"], r["kind"], r["note"]) for r in read_tsv(d / "spam.tsv")]
     miss = [Misspelling(r["wrong"], r["right"], r["source"]) for r in read_tsv(d / "misspellings.tsv")]
     ctx = {r["set"]: tuple(r["cues"].split()) for r in read_tsv(d / "contexts.tsv")}
