@@ -12,6 +12,7 @@ list of paths), "typo" (False disables the statistical typo layer), "layers" (su
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -180,5 +181,10 @@ def build_checker(models_dir: Path | None = None, data_dir: Path = DATA_DIR, typ
 
 
 def load(models_dir: Path) -> WordingChecker:
-    """The pipeline component (loaded once per process)."""
-    return build_checker(Path(models_dir))
+    """The pipeline component (loaded once per process).
+
+    GOVLINT_WORDING_TYPO=0 leaves the statistical typo layer out (it dominates load time and run time), e.g. for
+    batch scans or `GOVLINT_WORDING_TYPO=0 govlint bench wording` to time the rule layers alone.
+    """
+    typo = os.environ.get("GOVLINT_WORDING_TYPO", "1").strip().lower() not in ("0", "false", "no", "off")
+    return build_checker(Path(models_dir), typo_model=typo)
