@@ -53,7 +53,9 @@ def test_cue_spans_index_the_body():
 
 def test_traditional_characters_are_folded_for_cues():
     trad = "各鄉鎮人民政府：\n第一條 為規範管理，制定本辦法。\n本辦法自2030年1月1日起施行。"
-    assert {"addressee", "articles", "effective"} <= _on(cue_vector(None, trad))
+    from nlp.genre.text import to_simplified
+
+    assert {"addressee", "articles", "effective"} <= _on(cue_vector(None, to_simplified(trad)))
 
 
 def test_ngram_codes_round_trip():

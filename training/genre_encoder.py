@@ -31,7 +31,7 @@ from training.genre import Recipe, fit_fast, score  # noqa: E402
 from training.paths import MODELS, shared_dir  # noqa: E402
 
 
-def _train(pages, base: Path, epochs: int, max_len: int, batch: int, lr: float, log):
+def _train(pages, base: Path, epochs: int, max_len: int, batch: int, lr: float, log, train_layers: int = 12):
     import torch
     from torch import nn
     from tqdm import tqdm
@@ -42,12 +42,20 @@ def _train(pages, base: Path, epochs: int, max_len: int, batch: int, lr: float, 
     tok = AutoTokenizer.from_pretrained(base, local_files_only=True)
     net = build(base, len(LABELS))
     net.bert = AutoModel.from_pretrained(base, local_files_only=True, dtype=torch.float32)
+    layers = net.bert.encoder.layer
+    if train_layers < len(layers):  # freeze the embeddings and lower layers: autograd then stops at the first trainable one
+        for p in net.bert.embeddings.parameters():
+            p.requires_grad = False
+        for layer in layers[: len(layers) - train_layers]:
+            for p in layer.parameters():
+                p.requires_grad = False
+        log(f"training the top {train_layers} of {len(layers)} layers + head")
     y_all = [LABELS.index(p.label) for p in pages]
     counts = np.bincount(y_all, minlength=len(LABELS)).astype(float)
     weights = torch.tensor(np.where(counts > 0, counts.sum() / (len(LABELS) * np.maximum(counts, 1)), 0.0), dtype=torch.float32)
     loss_fn = nn.CrossEntropyLoss(weight=weights)
     opt = torch.optim.AdamW([
-        {"params": net.bert.parameters(), "lr": lr},
+        {"params": [p for p in net.bert.parameters() if p.requires_grad], "lr": lr},
         {"params": net.head.parameters(), "lr": lr * 20},
     ], weight_decay=0.01)
     steps = epochs * ((len(pages) + batch - 1) // batch)
@@ -60,7 +68,7 @@ def _train(pages, base: Path, epochs: int, max_len: int, batch: int, lr: float, 
         total = 0.0
         for s in bar:
             idx = order[s:s + batch]
-            texts = [encoder_text(pages[i].title if (i + ep) % 2 == 0 else None, pages[i].body) for i in idx]
+            texts = [encoder_text(pages[i].title if (i + ep) % 2 == 0 else None, pages[i].body, max_len) for i in idx]
             enc = tok(texts, truncation=True, max_length=max_len, padding=True, return_tensors="pt")
             y = torch.tensor([y_all[i] for i in idx])
             loss = loss_fn(net(enc["input_ids"], enc["attention_mask"]), y)
@@ -127,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--max-len", type=int, default=256)
     ap.add_argument("--batch", type=int, default=8)
     ap.add_argument("--lr", type=float, default=5e-5)
+    ap.add_argument("--train-layers", type=int, default=12, help="fine-tune only the top N layers (cheaper on a busy CPU)")
     ap.add_argument("--base", type=Path, default=None, help="pretrained encoder (default ../shared/models/e5-small-zh)")
     ap.add_argument("--save", type=Path, default=None, help="write the int8 model here")
     ap.add_argument("--report", type=Path, default=MODELS / "genre" / "encoder_evaluation.json")
@@ -148,18 +157,18 @@ def main(argv: list[str] | None = None) -> int:
         train, test = pages, []
     log(C.describe("encoder train", train))
     t0 = time.perf_counter()
-    net, tok = _train(train, base, args.epochs, args.max_len, args.batch, args.lr, log)
+    net, tok = _train(train, base, args.epochs, args.max_len, args.batch, args.lr, log, args.train_layers)
     train_min = round((time.perf_counter() - t0) / 60, 1)
     model = EncoderModel(net, tok, LABELS, args.max_len, 1.0, f"genre-e5-int8@{time.strftime('%Y-%m-%d')}")
     meta = {"labels": list(LABELS), "max_len": args.max_len, "temperature": 1.0, "name": model.name,
-            "epochs": args.epochs, "lr": args.lr, "batch": args.batch, "train_pages": len(train), "split": args.split}
+            "epochs": args.epochs, "lr": args.lr, "train_layers": args.train_layers, "batch": args.batch, "train_pages": len(train), "split": args.split}
     if args.save:
         size = _save(net, tok, base, args.save, meta)
         log(f"saved {args.save} ({size / 1e6:.1f} MB)")
     if not test:
         return 0
     result: dict = {"split": args.split, "train_counts": C.class_counts(train), "test_counts": C.class_counts(test),
-                    "train_minutes": train_min, **{k: meta[k] for k in ("epochs", "lr", "batch", "max_len")}}
+                    "train_minutes": train_min, **{k: meta[k] for k in ("epochs", "lr", "batch", "max_len", "train_layers")}}
     fast, _ = fit_fast(train, Recipe(), desc="fast model for the cascade")
     fast_clf = Classifier(fast=fast, explain=False)
     casc_clf = Classifier(fast=fast, encoder=model, explain=False)

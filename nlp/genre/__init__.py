@@ -18,6 +18,7 @@ from pathlib import Path
 from nlp.genre.fast import FastModel, cue_label
 from nlp.genre.features import cue_spans
 from nlp.genre.rules import check as rule_check
+from nlp.genre.text import to_simplified
 from nlp.log import get_logger
 from nlp.schema import Document, GenreResult, Partial
 
@@ -50,6 +51,7 @@ class Classifier:
     explain: bool = True
 
     def decide(self, title: str | None, body: str) -> Decision:
+        title, body = to_simplified(title or ""), to_simplified(body or "")
         hit = rule_check(title, body)
         if hit is not None:
             rest = (1 - RULE_CONFIDENCE) / (len(LABELS) - 1)

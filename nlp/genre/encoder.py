@@ -16,15 +16,21 @@ import numpy as np
 
 from nlp.genre.text import clean, dedupe_paragraphs
 
-HEAD, TAIL = 230, 90  # characters; ~256 tokens with the e5 tokenizer on Chinese text
+CHARS_PER_TOKEN = 1.25  # Chinese text: ~200 tokens per 256 characters with the e5 tokenizer
+HEAD_SHARE = 0.72  # of the character budget; the rest is the tail (落款, byline)
 PREFIX = "passage: "
 
 
-def encoder_text(title: str | None, body: str) -> str:
+def encoder_text(title: str | None, body: str, max_len: int = 256) -> str:
+    budget = int(max_len * CHARS_PER_TOKEN)
+    head = int(budget * HEAD_SHARE)
+    tail = budget - head
     body = clean(dedupe_paragraphs(body)).replace("\n", " ")
-    if len(body) > HEAD + TAIL:
-        body = body[:HEAD] + " … " + body[-TAIL:]
     title = clean(title or "")
+    if title:
+        head = max(20, head - len(title))
+    if len(body) > head + tail:
+        body = body[:head] + " … " + body[-tail:]
     return PREFIX + (f"{title}。{body}" if title else body)
 
 
@@ -62,7 +68,7 @@ class EncoderModel:
     def proba_batch(self, items: list[tuple[str | None, str]]) -> np.ndarray:
         import torch
 
-        enc = self.tok([encoder_text(t, b) for t, b in items], truncation=True, max_length=self.max_len,
+        enc = self.tok([encoder_text(t, b, self.max_len) for t, b in items], truncation=True, max_length=self.max_len,
                        padding=True, return_tensors="pt")
         with torch.inference_mode():
             logits = self.net(enc["input_ids"], enc["attention_mask"]).float().numpy()

@@ -15,7 +15,7 @@ import numpy as np
 
 from nlp.genre.features import CUE_LABELS, STRUCT_NAMES, cue_vector
 from nlp.genre.ngrams import Vocabulary, decode
-from nlp.genre.text import model_text
+from nlp.genre.text import model_text, to_simplified
 
 FORMAT = 1
 
@@ -51,11 +51,11 @@ class FastModel:
         return softmax(self.logits_from(feats) / self.temperature)
 
     def logits(self, title: str | None, body: str) -> np.ndarray:
-        return self.logits_from(self.features(title, body))
+        return self.logits_from(self.features(to_simplified(title or ""), to_simplified(body)))
 
     def proba(self, title: str | None, body: str) -> np.ndarray:
         """Calibrated class probabilities in `labels` order."""
-        return self.proba_from(self.features(title, body))
+        return softmax(self.logits(title, body) / self.temperature)
 
     def explain(self, title: str | None, body: str, label: str, k: int = 6) -> list[tuple[str, str, float]]:
         return self.explain_from(self.features(title, body), label, k)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from nlp.genre.text import to_simplified
 
 _CN_NUM = "一二三四五六七八九十百零〇○"
 
@@ -50,7 +49,9 @@ CUES: tuple[Cue, ...] = (
     Cue("signoff_date", "落款 date at the end", _c(_DATE + _END_CHROME, 0), "tail", True),
     Cue("issuer_line", "落款 issuing body", _c(_ISSUER + r"\s*" + _DATE + "|" + r"^[\u4e00-\u9fff（）()、 ]{2,40}" + _ISSUER + r"\s*$"), "tail"),
     Cue("doc_quote_head", "《document》 in the lead", _c(r"《[^》\n]{4,80}》"), "head"),
-    Cue("jiedu_words", "解读 words", _c(r"解读|解答|答记者问|一图读懂|图解|读懂|政策问答|热点问答"), "all"),
+    # head only: an interpretation announces itself in its lead; circulars that discuss 政策解读 work as a
+    # topic (evaluation 通报) mention it all through the body
+    Cue("jiedu_words", "解读 words in the lead", _c(r"解读|解答|答记者问|一图读懂|图解|读懂|政策问答|热点问答"), "head"),
     Cue("jiedu_intro", "…解读如下/说明如下", _c(r"(?:解读|说明|解答)如下|起草说明|(?:现|特)(?:将|就)[^\n。]{0,40}(?:解读|说明|介绍)"), "all"),
     Cue("interp_headings", "headings 出台背景/主要内容…", _c(_ENUM + r"\s*[^。，；：\n]{0,14}?(?:背景|依据|目的|意义|主要内容|主要措施|重点内容|适用范围|范围期限|起草过程|制定过程|亮点|创新点|名词解释|关键词|政策措施|实施时间|有效期|目标任务|主要任务|联系人|注意事项)"), "all"),
     Cue("qa_lines", "问: 答: turns", _c(r"(?:^|[\s。？！?!])[问答QA]\s*\d*\s*[:：]"), "all"),
@@ -91,9 +92,8 @@ def _scope(body: str, scope: str) -> tuple[str, int]:
 
 
 def cue_vector(title: str | None, body: str) -> np.ndarray:
-    """Numeric cue values: log counts clipped at 3 (binary cues are 0/1), plus length and layout."""
-    body = to_simplified(body)
-    title = to_simplified(title or "").strip()
+    """(Text already simplified, see `to_simplified`.) Numeric cue values: log counts clipped at 3 (binary cues are 0/1), plus length and layout."""
+    title = (title or "").strip()
     out = np.zeros(len(STRUCT_NAMES), dtype=np.float32)
     for i, cue in enumerate(CUES):
         if cue.scope == "title":
@@ -114,8 +114,8 @@ def cue_vector(title: str | None, body: str) -> np.ndarray:
 
 def cue_spans(title: str | None, body: str, names: set[str] | None = None, limit: int = 2) -> dict[str, list[tuple[int, int, str]]]:
     """Where each cue matched (offsets into `body`, or -1 for the title), for evidence."""
-    body_t = to_simplified(body)
-    title_t = to_simplified(title or "")
+    body_t = body
+    title_t = title or ""
     spans: dict[str, list[tuple[int, int, str]]] = {}
     for cue in CUES:
         if names is not None and cue.name not in names:

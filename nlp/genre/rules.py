@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nlp.genre.text import cjk_count, to_simplified
+from nlp.genre.text import cjk_count
 
 MIN_CJK = 40  # below this (title excluded) the page has no real text (image-only, video, empty template)
 
@@ -34,21 +34,23 @@ _SPEAKER = re.compile(r"^\s*(?:主持人|发布人|发言人|记者|[^\n：:]{1,
 
 def check(title: str | None, body: str) -> RuleHit | None:
     """The first out-of-scope form the page shows, or None."""
-    t = to_simplified(title or "")
-    b = to_simplified(body)
-    n_cjk = cjk_count(b.replace(t, "") if t else b)
+    t = title or ""  # both already simplified by the caller (see nlp.genre.text.to_simplified)
+    b = body
+    n_cjk = cjk_count(b.replace(t, "") if t else b, stop=MIN_CJK)
     if n_cjk < MIN_CJK:
         return RuleHit("no_text", f"no real text: {n_cjk} Chinese characters besides the title")
     head = b[:300]
-    for name, pat, msg in (
-        ("annual_report", _ANNUAL, "an annual report (年度报告)"),
-        ("procurement", _PROCURE, "a procurement/tender notice (采购/招标)"),
+    first_line = head.split("\n", 1)[0][:80]
+    # an annual report names itself near the top even under site chrome; a tender word is only trusted in
+    # the title or the first line (interpretations of subsidy rules mention 招标 in their lead)
+    for name, pat, msg, lead in (
+        ("annual_report", _ANNUAL, "an annual report (年度报告)", head[:200]),
+        ("procurement", _PROCURE, "a procurement/tender notice (采购/招标)", first_line),
     ):
         m = pat.search(t) if t else None
         if m:
             return RuleHit(name, f"title names {msg}: {m.group(0)}")
-        first_line = head.split("\n", 1)[0][:80]
-        m = pat.search(first_line)
+        m = pat.search(lead)
         if m:
             return RuleHit(name, f"lead names {msg}: {m.group(0)}", m.start(), m.end())
     m = _PUBLICITY_TITLE.search(t) if t else None

@@ -8,11 +8,12 @@ single-character `str.translate` table costs microseconds, unlike phrase-level c
 from __future__ import annotations
 
 import re
+from itertools import islice
 from functools import lru_cache
 from pathlib import Path
 
-HEAD_CHARS = 1500
-TAIL_CHARS = 500
+HEAD_CHARS = 1000
+TAIL_CHARS = 300
 _SPACES = re.compile(r"[ \t\u3000\u00a0\xa0]+")
 _WHITESPACE = re.compile(r"\s+")
 _BLANK_LINES = re.compile(r"\n\s*\n+")
@@ -38,21 +39,21 @@ def t2s_table() -> dict[int, str]:
 
 
 @lru_cache(maxsize=1)
-def _trad_pattern() -> re.Pattern | None:
-    table = t2s_table()
-    if not table:
-        return None
-    return re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(table)) + "]")
+def _trad_chars() -> frozenset[str]:
+    return frozenset(chr(c) for c in t2s_table())
 
 
 def to_simplified(text: str) -> str:
-    """Length-preserving traditional→simplified. `str.translate` with a 4,000-entry dict costs ~0.3 ms per
-    2,000 characters even on simplified text, so a compiled character class first checks whether there is
-    anything to convert (almost never, on mainland sites)."""
-    pat = _trad_pattern()
-    if pat is None or not pat.search(text):
+    """Length-preserving traditional→simplified. Translating with a 4,000-entry table costs ~0.5 ms per
+    2,000 characters even on simplified text, so a set intersection first finds what needs converting
+    (usually nothing on mainland sites) and only those characters are mapped."""
+    if not text:
         return text
-    return text.translate(t2s_table())
+    found = _trad_chars().intersection(text)
+    if not found:
+        return text
+    table = t2s_table()
+    return text.translate({ord(ch): table[ord(ch)] for ch in found})
 
 
 def clean(text: str) -> str:
@@ -90,8 +91,11 @@ def dedupe_paragraphs(body: str, min_len: int = 15) -> str:
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-def cjk_count(text: str) -> int:
-    return len(_CJK.findall(text))
+def cjk_count(text: str, stop: int | None = None) -> int:
+    """Chinese characters in `text`; with `stop`, counting ends there (a cheap 'at least N' test)."""
+    if stop is None:
+        return len(_CJK.findall(text))
+    return sum(1 for _ in islice(_CJK.finditer(text), stop))
 
 
 def flatten(body: str) -> str:
