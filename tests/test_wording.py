@@ -181,3 +181,10 @@ def test_weekday_and_future_dates(checker):
     f = checker.check_text("三明市人民政府\n2099年1月5日", Document(text="x", published="2024-01-02"))
     assert any(x.rule == "format.date.after_publication" for x in f)
     assert not checker.check_text("本办法自2099年1月5日起施行。", Document(text="x", published="2024-01-02"))
+
+
+def test_institution_undated_page_uses_latest_year(checker):
+    old = "根据2016年工作安排，环境保护部牵头，农业部配合。\n各部门要抓好落实。"
+    assert not [f for f in checker.check_text(old) if f.category == "institution"]
+    new = "根据2024年工作安排，请与环境保护部联系。"
+    assert [f for f in checker.check_text(new) if f.category == "institution"]

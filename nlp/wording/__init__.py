@@ -19,7 +19,7 @@ from pathlib import Path
 
 from nlp.log import get_logger
 from nlp.schema import Document, Finding, Issue, Partial
-from nlp.wording.common import ASCII_LOWER, WordFreq, dedupe, year_of
+from nlp.wording.common import ASCII_LOWER, WordFreq, dedupe, latest_year, year_of
 from nlp.wording.extra import allowed_spans, apply_allow, get_lexicon
 from nlp.wording.fmt import check_brackets, check_dates, check_wenhao, garbled
 from nlp.wording.institution import InstitutionChecker
@@ -65,7 +65,7 @@ class WordingChecker:
         if "political" in layers:
             out += self.political.check(text)
         if "institution" in layers:
-            out += self.institution.check(text, year_of(doc.published) or year_of(doc.written))
+            out += self.institution.check(text, year_of(doc.published) or year_of(doc.written) or latest_year(text))
         if "sensitive" in layers:
             out += self.sensitive.check(text, lowered)
         if "spam" in layers:

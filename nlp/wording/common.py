@@ -79,6 +79,16 @@ def years_near(text: str, start: int, end: int, radius: int = 80) -> list[int]:
     return [int(m.group(1)) for m in YEAR_RE.finditer(window)]
 
 
+_YEAR_NIAN = re.compile(r"(?<!\d)((?:19[4-9]|20[0-9])\d)\s*年")
+
+
+def latest_year(text: str) -> int | None:
+    """The latest year written as 'YYYY年' in the text: a stand-in for an undated document's date (a page that
+    never mentions a year after 2017 most likely predates the 2018 reform)."""
+    years = [int(y) for y in _YEAR_NIAN.findall(text)]
+    return max(years) if years else None
+
+
 def year_of(date: str | None) -> int | None:
     if date and len(date) >= 4 and date[:4].isdigit():
         return int(date[:4])
