@@ -85,9 +85,13 @@ class TypoResources:
         self.lex_total = float(sum(self.lexicon.values())) or 1.0
         self.ng_total = float(sum(self.ngrams[1].values())) if len(self.ngrams) > 1 else 1.0
         self.cand_min_count = int(self.scorer.get("params", {}).get("min_word_count", 5))
-        self.masked = build_masked_index(self.lexicon, self.cand_min_count)
+        if not self.masked:
+            self.masked = build_masked_index(self.lexicon, self.cand_min_count)
         lt = math.log(self.lex_total)
-        self.lp = {w: math.log(c) - lt for w, c in self.lexicon.items()}
+        if not self.lp:
+            words = list(self.lexicon)
+            logs = (np.log(np.fromiter(self.lexicon.values(), dtype=np.float64, count=len(words))) - lt).tolist()
+            self.lp = dict(zip(words, logs))
         self.floor = math.log(0.5) - lt - UNK_PENALTY
         self.set_scorer(self.scorer)
 
@@ -112,6 +116,9 @@ class TypoResources:
         words = list(self.lexicon)
         arrays["lex_text"] = np.frombuffer("\n".join(words).encode("utf-8"), dtype=np.uint8)
         arrays["lex_cnt"] = np.array([self.lexicon[w] for w in words], dtype=np.uint32)
+        mk = list(self.masked)  # stored, not rebuilt: building it is most of the load time
+        arrays["masked_keys"] = np.frombuffer("\n".join(mk).encode("utf-8"), dtype=np.uint8)
+        arrays["masked_vals"] = np.frombuffer("\n".join(self.masked[k] for k in mk).encode("utf-8"), dtype=np.uint8)
         for n in range(1, NGRAM_ORDER + 1):
             keys = list(self.ngrams[n])
             arrays[f"ng{n}_text"] = np.frombuffer(_pack_fixed(keys, n), dtype=np.uint8)
@@ -139,7 +146,12 @@ class TypoResources:
             )
         z = np.load(d / "typo_lm.npz")
         words = bytes(z["lex_text"]).decode("utf-8").split("\n")
-        lexicon = dict(zip(words, z["lex_cnt"].tolist()))
+        cnt = z["lex_cnt"]
+        lexicon = dict(zip(words, cnt.tolist()))
+        masked: dict[str, str] = {}
+        if "masked_keys" in z.files:
+            masked = dict(zip(bytes(z["masked_keys"]).decode("utf-8").split("\n"),
+                              bytes(z["masked_vals"]).decode("utf-8").split("\n")))
         ngrams: list[dict[str, int]] = [{}]
         for n in range(1, NGRAM_ORDER + 1):
             ngrams.append(dict(zip(_unpack_fixed(bytes(z[f"ng{n}_text"]), n), z[f"ng{n}_cnt"].tolist())))
@@ -154,7 +166,7 @@ class TypoResources:
         char_py = {c: v.split() for c, v in h["char_py"].items()}
         scorer = json.loads((d / "scorer.json").read_text(encoding="utf-8"))
         return cls(lexicon=lexicon, ngrams=ngrams, confusion=confusion, names=names, homophones=homophones,
-                   char_py=char_py, scorer=scorer)
+                   char_py=char_py, scorer=scorer, masked=masked)
 
 
 def build_masked_index(lexicon: dict[str, int], min_count: int = 1) -> dict[str, str]:
