@@ -206,3 +206,13 @@ def test_pipeline_runs_completeness(pipeline):
     rep = pipeline.analyze(Document(text=HEADED), AnalyzeOptions(tasks=("completeness",)))
     assert rep.completeness is not None and rep.completeness.score is not None
     assert not [e for e in rep.errors if e.code.startswith("completeness")]
+
+
+def test_assess_function_matches_component(component):
+    from nlp.completeness import assess
+
+    doc = Document(text=HEADED, title="《某某市蔬菜大棚建设补助办法》政策解读")
+    a = assess(doc)
+    b = component(doc, _ctx()).completeness
+    assert a.score == b.score and a.elements == b.elements
+

@@ -8,6 +8,7 @@ The score is a fixed weighted sum (WEIGHTS) so an editor can see exactly which m
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,8 +89,11 @@ def _span(text: str, s: int, e: int) -> Span:
     return Span(start=s, end=e, text=text[s:e])
 
 
+_NON_ALNUM = re.compile(r"[\W_]+")
+
+
 def _body_chars(text: str) -> int:
-    return sum(1 for ch in text if ch.isalnum())
+    return len(_NON_ALNUM.sub("", text))
 
 
 def analyse(

@@ -39,12 +39,20 @@ def clean_for_model(text: str) -> str:
 
 @dataclass
 class UnitClassifier:
+    """Vectoriser + one logistic regression per element, stored as one weight matrix.
+
+    `coef` (n_features, n_elements) and `intercept` replace sklearn's per-estimator predict_proba, whose input
+    validation cost more than the arithmetic; the artifact then depends only on numpy/scipy/sklearn's vectoriser.
+    """
+
     vectorizer: Any
     clf: Any
     elements: list[str]
     thresholds: dict[str, float]
     version: str = MODEL_VERSION
     meta: dict = field(default_factory=dict)
+    coef: np.ndarray | None = None
+    intercept: np.ndarray | None = None
 
     def features(self, texts: list[str], positions: list[float]) -> sparse.csr_matrix:
         x = self.vectorizer.transform([clean_for_model(t) for t in texts])
@@ -54,7 +62,21 @@ class UnitClassifier:
         """(n_units, n_elements) probabilities; an empty input gives an empty (0, k) array."""
         if not texts:
             return np.zeros((0, len(self.elements)))
-        return np.asarray(self.clf.predict_proba(self.features(texts, positions)))
+        x = self.features(texts, positions)
+        if self.coef is not None:
+            z = np.asarray(x @ self.coef) + self.intercept
+            return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        return np.asarray(self.clf.predict_proba(x))
+
+    def compile(self, estimators: dict[int, Any]) -> None:
+        """Fold fitted binary logistic regressions (element column -> estimator) into one matrix."""
+        n_feat = len(self.vectorizer.vocabulary_) + _N_POS + 2
+        coef = np.zeros((n_feat, len(self.elements)), dtype=np.float32)
+        intercept = np.full(len(self.elements), -30.0)  # an element never seen in training: probability ~0
+        for j, est in estimators.items():
+            coef[:, j] = est.coef_.ravel()
+            intercept[j] = float(est.intercept_.ravel()[0])
+        self.coef, self.intercept, self.clf = coef, intercept, None
 
     def save(self, path: Path) -> None:
         import joblib

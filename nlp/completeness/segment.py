@@ -57,7 +57,41 @@ def split_lines(text: str) -> list[Line]:
         if not stripped:
             continue
         lead = len(raw) - len(raw.lstrip())
-        out.append(Line(s + lead, s + lead + len(stripped), stripped))
+        out.extend(_cut_long(Line(s + lead, s + lead + len(stripped), stripped)))
+    return out
+
+
+_INLINE_HEAD = re.compile(rf"(?<=[。！？；])\s*(?=[{_CN_NUM}]{{1,3}}、|[（(][{_CN_NUM}]{{1,3}}[)）])")
+_SENT_END = re.compile(r"(?<=[。！？；])")
+LONG_LINE = 400  # a flattened page body (no line breaks) is cut at inline headings, then into sentence groups
+CHUNK = 250
+
+
+def _cut_long(line: Line) -> list[Line]:
+    if len(line.text) <= LONG_LINE:
+        return [line]
+    cuts = sorted({0, len(line.text), *(m.start() for m in _INLINE_HEAD.finditer(line.text))})
+    pieces: list[Line] = []
+    for a, b in zip(cuts, cuts[1:]):
+        seg = line.text[a:b]
+        if len(seg) <= LONG_LINE:
+            pieces.append(Line(line.start + a, line.start + b, seg))
+            continue
+        start = 0
+        bounds = [m.start() for m in _SENT_END.finditer(seg)] + [len(seg)]
+        last = 0
+        for e in bounds:
+            if e - start >= CHUNK or e == len(seg):
+                if e > start:
+                    pieces.append(Line(line.start + a + start, line.start + a + e, seg[start:e]))
+                start = e
+            last = e
+    out = []
+    for p in pieces:  # trim whitespace the cut left at the edges
+        t = p.text.strip()
+        if t:
+            lead = len(p.text) - len(p.text.lstrip())
+            out.append(Line(p.start + lead, p.start + lead + len(t), t))
     return out
 
 
@@ -85,6 +119,20 @@ def is_section_title(text: str) -> bool:
     from nlp.completeness.headings import load_table
 
     return bool(load_table().elements(text)) and not text.endswith(tuple("。；;！!"))
+
+
+def _table_heading_end(body: str) -> int:
+    """End of heading words glued to their text without punctuation ("背景依据档案工作是…" -> 4), or 0."""
+    from nlp.completeness.headings import load_table
+
+    head = re.sub(r"《[^》]{0,40}》", lambda m: "\0" * len(m.group(0)), body[:30])
+    best = 0
+    for _el, rx in load_table().rows:
+        for m in rx.finditer(head[:16]):
+            if m.start() <= 8 and m.end() > best:
+                best = m.end()
+    # keep a trailing 和/及/与 + second keyword ("背景和目的") already covered; never cut inside 《》
+    return best if best >= 2 and "\0" not in body[best - 1 : best] else 0
 
 
 def _numbering(line: str) -> tuple[int, int]:
@@ -115,6 +163,9 @@ def _split_heading(line: Line) -> tuple[Unit | None, Line | None]:
         return Unit(line.start, line.end, t, "heading", level, body.rstrip("。：:")), None
     # heading glued to its paragraph: "（一）储备目的。避免…" -> heading up to the first 。/：
     m = re.search(r"[。：:？?]", body)
+    k = _table_heading_end(body)
+    if m and k and k < m.start() - 2 and body[k] not in "的和及与、":
+        m = None  # "主要内容《规划》是指…。": the heading words end before the punctuation
     if m and m.start() <= 24:
         h_end = line.start + cut + m.end()
         rest = t[cut + m.end():].lstrip()
@@ -123,6 +174,10 @@ def _split_heading(line: Line) -> tuple[Unit | None, Line | None]:
             r_start = line.end - len(rest)
             return head, Line(r_start, line.end, rest)
         return head, None
+    if k:
+        head = Unit(line.start, line.start + cut + k, t[: cut + k], "heading", level, body[:k])
+        rest = t[cut + k:]
+        return head, Line(line.end - len(rest), line.end, rest)
     # a numbered long sentence: the numbering alone is the heading marker
     return Unit(line.start, line.start + cut, t[:cut], "heading", level, ""), Line(line.start + cut, line.end, body)
 
