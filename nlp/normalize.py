@@ -138,9 +138,11 @@ def to_simplified(text: str) -> str:
 # ---------------------------------------------------------------- passes: lines and chrome
 
 _HSPACE = "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
-_PIPES = re.compile(rf"{_HSPACE}*\|(?:{_HSPACE}*\|)+{_HSPACE}*")
-_EDGE_PIPE = re.compile(rf"(?m)^{_HSPACE}*[|¦]+{_HSPACE}*|{_HSPACE}*[|¦]+{_HSPACE}*$")
-_LINE_EDGE_WS = re.compile(rf"(?m)^{_HSPACE}+|{_HSPACE}+$")
+# Patterns start at a pipe (not at optional spaces) so a long run of spaces is never rescanned (linear time);
+# the spaces around a removed pipe are collapsed by the whitespace passes that follow.
+_PIPES = re.compile(rf"\|(?:{_HSPACE}*\|)+")
+_EDGE_PIPE = re.compile(rf"(?m)^{_HSPACE}*[|¦]+|(?<![|¦])[|¦]+{_HSPACE}*$")
+_LINE_EDGE_WS = re.compile(rf"(?m)^{_HSPACE}+|(?<!{_HSPACE}){_HSPACE}+$")  # lookbehind: never rescan inside a run
 _INNER_WS = re.compile(rf"{_HSPACE}{{2,}}|[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
 _BLANK_LINES = re.compile(r"\n{2,}")
 
@@ -211,8 +213,10 @@ def _drop_chrome_lines(text: str, offs: Offsets | None) -> tuple[str, Offsets | 
 # U+2500-2503 (─━│┃) are excluded: editors type them as dashes and bars
 _MOJI_CLASS = "\ufffd\ue000-\uf8ff\u2504-\u259f\u3100-\u312f€¤"
 _MOJI = re.compile(
-    rf"[?？]?。?[A-Za-z\u00c0-\u024f]*[{_MOJI_CLASS}][{_MOJI_CLASS}A-Za-z^)\]?]*"  # "?。▍^", "?。ㄎ", "┍O"
-    rf"|\?[a-z]*[\u00c0-\u024f][a-z\u00c0-\u024f]*[)\]]?[A-Z]?"  # "?yè)P"
+    # bounded runs after "?" keep this linear: an unbounded optional prefix would rescan every letter run
+    rf"[?？]。?[A-Za-z\u00c0-\u024f]{{0,8}}[{_MOJI_CLASS}][{_MOJI_CLASS}A-Za-z^)\]?]*"  # "?。▍^", "?。ㄎ"
+    rf"|[{_MOJI_CLASS}][{_MOJI_CLASS}A-Za-z^)\]?]*"  # "┍O", "\ufffd"
+    rf"|\?[a-z]{{0,6}}[\u00c0-\u024f][a-z\u00c0-\u024f]{{0,6}}[)\]]?[A-Z]?"  # "?yè)P"
     r"|[\u00c0-\u00ff]{2,}|[\u00a1-\u00ff]{3,}"  # GBK/UTF-8 bytes read as Latin-1 ("ÖÐÎÄ", "¹ØÓÚ", "å³äº")
     r"|锟斤拷|烫烫烫|屯屯屯"
 )

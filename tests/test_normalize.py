@@ -208,3 +208,19 @@ def test_published_source_column_from_text():
     assert f["published"] == "2024-03-08"
     assert f["source"] == "青山市林业局"
     assert f["column"] == "政务公开 > 政策解读"
+
+
+@pytest.mark.parametrize(
+    "evil",
+    ["x" + " " * 300_000 + "x", "|" + " " * 300_000 + "x", "|" * 300_000 + "x", "x" + "\u3000 " * 150_000 + "|x",
+     "?" + "a" * 300_000, "?。" + "A" * 300_000, "(a" * 150_000, "时间:" * 100_000],
+)
+def test_no_quadratic_regex_on_long_runs(evil):
+    """A hang guard, not a speed claim: each pass must stay linear on 300k-character runs."""
+    import time
+
+    t0 = time.perf_counter()
+    norm, offs, _ = normalize_with_map(evil)
+    M.extract(norm)
+    assert time.perf_counter() - t0 < 10
+    assert len(offs) == len(norm) + 1
