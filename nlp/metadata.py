@@ -316,6 +316,41 @@ def find_title(text: str, head_lines: int = 20) -> str | None:
     return None
 
 
+# ---------------------------------------------------------------- 附件
+
+_ATTACH_LINE = re.compile(r"^附\s*件\s*(\d{1,2})?\s*[:：]\s*(.*)$")
+_ATTACH_ITEM = re.compile(r"^(\d{1,2})\s*[.．、]\s*(\S.{1,80})$")
+
+
+def find_attachments(text: str, tail_lines: int = 40) -> list[str]:
+    """Names listed after 附件： ("附件：1.…" and the numbered lines below it), in order, without duplicates."""
+    lines = _lines(text)
+    names: list[str] = []
+    i = max(0, len(lines) - tail_lines) if len(lines) > tail_lines else 0
+    while i < len(lines):
+        m = _ATTACH_LINE.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        first = m.group(2).strip()
+        if first:
+            item = _ATTACH_ITEM.match(first)
+            names.append(item.group(2).strip() if item else first)
+        j = i + 1
+        while j < len(lines) and (item := _ATTACH_ITEM.match(lines[j])) and len(names) < 30:
+            names.append(item.group(2).strip())
+            j += 1
+        i = j
+    seen: set[str] = set()
+    out = []
+    for n in names:
+        n = n.rstrip("。；;，,")
+        if 2 <= len(n) <= 80 and n not in seen:
+            seen.add(n)
+            out.append(n)
+    return out
+
+
 # ---------------------------------------------------------------- all together
 
 

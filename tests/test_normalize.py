@@ -224,3 +224,11 @@ def test_no_quadratic_regex_on_long_runs(evil):
     M.extract(norm)
     assert time.perf_counter() - t0 < 10
     assert len(offs) == len(norm) + 1
+
+
+def test_attachment_names_from_text():
+    text = ("关于做好防汛工作的通知\n各单位：\n现将有关事项通知如下。\n附件：1.防汛责任人名单\n2.应急物资清单\n"
+            "青山市人民政府办公室\n2024年5月6日")
+    assert M.find_attachments(text) == ["防汛责任人名单", "应急物资清单"]
+    assert M.find_attachments("附件2：值班表。\n正文") == ["值班表"]
+    assert M.find_attachments("没有附件的正文。") == []

@@ -20,7 +20,7 @@ from nlp.ingest.detect import sniff
 from nlp.ingest.limits import MAX_EXTRACTED_CHARS, MAX_HTML_BYTES, MAX_INPUT_BYTES, MAX_RECORD_FIELD_CHARS
 from nlp.log import get_logger
 from nlp.normalize import normalize_with_map
-from nlp.schema import Document, Issue
+from nlp.schema import Attachment, Document, Issue
 
 log = get_logger(__name__)
 
@@ -97,7 +97,9 @@ def _text_document(raw: str, fmt: str, meta: dict[str, Any], warnings: list[Issu
     for k, v in found.items():
         if v and k not in meta:
             meta[k] = v
-    return Document(text=norm, source_offsets=offsets if keep_map else None, warnings=warnings, format=fmt, **meta)
+    attachments = [Attachment(name=n) for n in M.find_attachments(norm)]
+    return Document(text=norm, source_offsets=offsets if keep_map else None, warnings=warnings, format=fmt,
+                    attachments=attachments, **meta)
 
 
 @_guard
@@ -158,7 +160,8 @@ def ingest_html(html: str | bytes, **meta: Any) -> Document:
     for k in ("title", "publisher", "source", "column"):
         if merged.get(k):
             merged[k] = normalize_with_map(str(merged[k]), drop_chrome=False, keep_map=False)[0].replace("\n", " ") or None
-    return Document(text=norm, links=res.links, attachments=res.attachments, warnings=warnings, format="html",
+    attachments = res.attachments or [Attachment(name=n) for n in M.find_attachments(norm)]
+    return Document(text=norm, links=res.links, attachments=attachments, warnings=warnings, format="html",
                     **_clean_meta(merged))
 
 
