@@ -158,3 +158,29 @@ def test_time_split_macro_f1(shared):
     model, _ = fit_fast(train, Recipe(c_grid=(16.0,), folds=3))
     m = score(test, predict(Classifier(fast=model, explain=False), test, with_title=False), 0.6)
     assert m["macro_f1_core"] >= 0.95, m
+
+
+def test_cascade_hands_unsure_pages_to_the_encoder():
+    """The cascade logic itself (a stand-in encoder that always says 'news'): confident fast answers stay,
+    unsure ones go to the encoder, and the result names who decided."""
+    from nlp.genre import Classifier, load_classifier
+    from nlp.pipeline import default_models_dir
+
+    try:
+        base = load_classifier(default_models_dir(), use_encoder=False)
+    except FileNotFoundError as exc:
+        pytest.skip(f"genre model not built: {exc}")
+
+    class AlwaysNews:
+        name = "stand-in"
+
+        def proba(self, title, body):
+            return np.array([0.05, 0.85, 0.05, 0.05])
+
+    clf = Classifier(fast=base.fast, encoder=AlwaysNews(), cascade_below=0.9)
+    sure = clf.decide(None, NORMATIVE)
+    assert sure.decided_by == "fast" and sure.label == "normative" and sure.confidence >= 0.9
+    never_sure = Classifier(fast=base.fast, encoder=AlwaysNews(), cascade_below=1.01)
+    d = never_sure.decide(None, NORMATIVE)
+    assert d.decided_by == "encoder" and d.label == "news"
+    assert never_sure.result(None, NORMATIVE).model.startswith("cascade:encoder")

@@ -58,7 +58,7 @@ class Classifier:
             scores = {lab: (RULE_CONFIDENCE if lab == "other" else rest) for lab in LABELS}
             where = f" [{hit.start}:{hit.end}]" if hit.start >= 0 else ""
             return Decision("other", RULE_CONFIDENCE, scores, f"rule:{hit.rule}", [f"rule {hit.rule}: {hit.message}{where}"])
-        feats = self.fast.features(title, body)
+        feats = self.fast.analyse(title, body)
         p = self.fast.proba_from(feats)
         decided_by = "fast"
         if self.encoder is not None and float(p.max()) < self.cascade_below:

@@ -40,43 +40,46 @@ class FastModel:
 
     # --- inference -------------------------------------------------------------------------------
     def features(self, title: str | None, body: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(n-gram indices, tf-idf values, scaled cue vector); title and body already simplified."""
         idx, val = self.vocab.transform_one(model_text(title, body))
         return idx, val, cue_vector(title, body) * self.struct_scale
 
-    def logits_from(self, feats: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
-        idx, val, st = feats
-        return self.w_ngram[:, idx] @ val + self.w_struct @ st + self.bias
+    def analyse(self, title: str | None, body: str) -> dict:
+        """Features, the n-gram weight columns they touch (reused by `explain_from`) and the logits."""
+        idx, val, st = self.features(title, body)
+        wi = self.w_ngram[:, idx]
+        logits = wi @ val + self.w_struct @ st + self.bias
+        return {"idx": idx, "val": val, "st": st, "wi": wi, "logits": logits}
 
-    def proba_from(self, feats: tuple[np.ndarray, np.ndarray, np.ndarray]) -> np.ndarray:
-        return softmax(self.logits_from(feats) / self.temperature)
+    def proba_from(self, a: dict) -> np.ndarray:
+        return softmax(a["logits"] / self.temperature)
 
     def logits(self, title: str | None, body: str) -> np.ndarray:
-        return self.logits_from(self.features(to_simplified(title or ""), to_simplified(body)))
+        return self.analyse(to_simplified(title or ""), to_simplified(body))["logits"]
 
     def proba(self, title: str | None, body: str) -> np.ndarray:
         """Calibrated class probabilities in `labels` order."""
         return softmax(self.logits(title, body) / self.temperature)
 
     def explain(self, title: str | None, body: str, label: str, k: int = 6) -> list[tuple[str, str, float]]:
-        return self.explain_from(self.features(title, body), label, k)
+        return self.explain_from(self.analyse(to_simplified(title or ""), to_simplified(body)), label, k)
 
-    def explain_from(self, feats: tuple[np.ndarray, np.ndarray, np.ndarray], label: str, k: int = 6) -> list[tuple[str, str, float]]:
+    def explain_from(self, a: dict, label: str, k: int = 6) -> list[tuple[str, str, float]]:
         """Top contributions toward `label` relative to the mean of the other classes:
         (kind, feature, weight) with kind 'cue' or 'ngram'."""
         c = self.labels.index(label)
-        idx, val, st = feats
-        others = [i for i in range(len(self.labels)) if i != c]
-
-        def rel(w: np.ndarray) -> np.ndarray:
-            return w[c] - w[others].mean(axis=0)
-
+        n = len(self.labels)
         out: list[tuple[str, str, float]] = []
+        idx, val, st, wi = a["idx"], a["val"], a["st"], a["wi"]
         if idx.size:
-            contrib = rel(self.w_ngram[:, idx]) * val
-            for j in np.argsort(-contrib)[:k]:
+            rel = (wi[c] * n - wi.sum(axis=0)) / (n - 1)  # w[c] - mean(w[others])
+            contrib = rel * val
+            top = np.argpartition(-contrib, min(k, contrib.size - 1))[:k] if contrib.size > k else np.arange(contrib.size)
+            for j in top:
                 if contrib[j] > 0:
                     out.append(("ngram", decode(self.vocab.keys[idx[j]]), float(contrib[j])))
-        sc = rel(self.w_struct) * st
+        ws = self.w_struct
+        sc = ((ws[c] * n - ws.sum(axis=0)) / (n - 1)) * st
         for j in np.argsort(-sc)[:k]:
             if sc[j] > 0:
                 out.append(("cue", STRUCT_NAMES[j], float(sc[j])))

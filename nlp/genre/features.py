@@ -25,6 +25,8 @@ class Cue:
     pattern: re.Pattern
     scope: str  # head | tail | all | lead | title
     binary: bool = False
+    back: re.Pattern | None = None  # a match counts only if the 20 characters before it end with this
+    # (two-stage search: scan for rare keywords, then check the context; much faster than one pattern)
 
 
 def _c(p: str, flags: int = re.M) -> re.Pattern:
@@ -39,12 +41,12 @@ _END_CHROME = r"\s*[）)]?\s*(?:[（(]此件[^)）\n]{0,12}[)）])?\s*(?:附件�
 
 CUES: tuple[Cue, ...] = (
     Cue("fileno_head", "文号 at the top", _c(r"(?<![（(\u4e00-\u9fff])[\u4e00-\u9fff]{1,12}\s*[〔\[［【]\s*(?:19|20)\d{2}\s*[〕\]］】]\s*第?\d{1,4}\s*号(?![)）])"), "head", True),
-    Cue("fileno", "文号 cited", _c(r"(?<=[\u4e00-\u9fff])\s*[〔\[［【]\s*(?:19|20)\d{2}\s*[〕\]］】]\s*第?\d{1,4}\s*号"), "all"),
+    Cue("fileno", "文号 cited", _c(r"[〔\[［【]\s*(?:19|20)\d{2}\s*[〕\]］】]\s*第?\d{1,4}\s*号"), "all"),
     Cue("addressee", "主送机关 line 各…：", _c(r"(?:^|(?<=[\s。；：！？!?号]))[^。：:\n，,；]{0,30}?(?:各|有关|市直|区直|县直|省直)[^。：:\n如]{0,60}[：:]"), "head", True),
     Cue("articles", "第X条 articles", _c(rf"第[{_CN_NUM}]{{1,4}}条"), "all"),
     Cue("chapters", "第X章 chapters", _c(rf"第[{_CN_NUM}]{{1,3}}章"), "all"),
     Cue("ben_doc", "本办法/本规定…", _c(r"本(?:办法|规定|细则|条例|规则|意见|方案|通知|决定|制度|标准|公告|通告)"), "all"),
-    Cue("effective", "自…起施行", _c(r"(?:自|于)[^\n。]{0,25}(?:起|之日起)[^\n。]{0,6}(?:施行|执行|实施|生效)|有效期(?:为|至|自)"), "all"),
+    Cue("effective", "自…起施行", _c(r"起[^\n。]{0,6}?(?:施行|执行|实施|生效)|有效期(?:为|至|自)"), "all"),
     Cue("closing", "印发/特此通知 formula", _c(r"特此(?:通知|通告|公告|函|批复|通报)|(?:通知|通报|通告|公告|批复|答复|函告)如下|请(?:认真)?(?:贯彻执行|遵照执行|抓好落实|认真组织实施|结合实际)|印发给你们|现予(?:印发|公布)|此件(?:主动|依申请|不予)公开"), "all"),
     Cue("signoff_date", "落款 date at the end", _c(_DATE + _END_CHROME, 0), "tail", True),
     Cue("issuer_line", "落款 issuing body", _c(_ISSUER + r"\s*" + _DATE + "|" + r"^[\u4e00-\u9fff（）()、 ]{2,40}" + _ISSUER + r"\s*$"), "tail"),
@@ -53,8 +55,9 @@ CUES: tuple[Cue, ...] = (
     # topic (evaluation 通报) mention it all through the body
     Cue("jiedu_words", "解读 words in the lead", _c(r"解读|解答|答记者问|一图读懂|图解|读懂|政策问答|热点问答"), "head"),
     Cue("jiedu_intro", "…解读如下/说明如下", _c(r"(?:解读|说明|解答)如下|起草说明|(?:现|特)(?:将|就)[^\n。]{0,40}(?:解读|说明|介绍)"), "all"),
-    Cue("interp_headings", "headings 出台背景/主要内容…", _c(_ENUM + r"\s*[^。，；：\n]{0,14}?(?:背景|依据|目的|意义|主要内容|主要措施|重点内容|适用范围|范围期限|起草过程|制定过程|亮点|创新点|名词解释|关键词|政策措施|实施时间|有效期|目标任务|主要任务|联系人|注意事项)"), "all"),
-    Cue("qa_lines", "问: 答: turns", _c(r"(?:^|[\s。？！?!])[问答QA]\s*\d*\s*[:：]"), "all"),
+    Cue("interp_headings", "headings 出台背景/主要内容…", _c(r"背景|依据|目的|意义|主要内容|主要措施|重点内容|适用范围|范围期限|起草过程|制定过程|亮点|创新点|名词解释|关键词|政策措施|实施时间|有效期|目标任务|主要任务|联系人|注意事项"), "all",
+        back=_c(_ENUM + r"[^。，；：\n]{0,16}\Z")),
+    Cue("qa_lines", "问: 答: turns", _c(r"[问答QA]\s*\d{0,2}\s*[:：]"), "all"),
     Cue("questions", "questions ？", _c(r"？"), "all"),  # full-width only: garbled pages are full of '?'
 
     Cue("news_lead", "dated news lead 近日/X月X日", _c(r"\A\s*(?:原标题[^\n]{0,60})?(?:近日|日前|近期|连日来|今年以来|昨日|昨天|今天|本报讯|[^\n]{0,12}讯\s*[（(]|[（(]?记者|\d{1,2}\s*月\s*\d{1,2}\s*日(?:[上下]午|晚|，|,|至|—|-|在|、))", 0), "lead", True),
@@ -102,7 +105,10 @@ def cue_vector(title: str | None, body: str) -> np.ndarray:
             text, _ = _scope(body, cue.scope)
         if not text:
             continue
-        if cue.binary:
+        if cue.back is not None:
+            n = sum(1 for m in cue.pattern.finditer(text) if cue.back.search(text, max(0, m.start() - 20), m.start()))
+            out[i] = min(1.0, n) if cue.binary else min(3.0, math.log1p(n))
+        elif cue.binary:
             out[i] = 1.0 if cue.pattern.search(text) else 0.0
         else:
             out[i] = min(3.0, math.log1p(len(cue.pattern.findall(text))))
@@ -128,6 +134,14 @@ def cue_spans(title: str | None, body: str, names: set[str] | None = None, limit
         text, off = _scope(body_t, cue.scope)
         found = []
         for m in cue.pattern.finditer(text):
+            if cue.back is not None:
+                b = cue.back.search(text, max(0, m.start() - 20), m.start())
+                if not b:
+                    continue
+                found.append((off + b.start(), off + m.end(), body[off + b.start(): off + m.end()]))
+                if len(found) >= limit:
+                    break
+                continue
             found.append((off + m.start(), off + m.end(), body[off + m.start(): off + m.end()]))
             if len(found) >= limit:
                 break

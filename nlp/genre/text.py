@@ -39,21 +39,31 @@ def t2s_table() -> dict[int, str]:
 
 
 @lru_cache(maxsize=1)
-def _trad_chars() -> frozenset[str]:
-    return frozenset(chr(c) for c in t2s_table())
+def _trad_mask():
+    import numpy as np
+
+    mask = np.zeros(0x10000, dtype=bool)
+    for c in t2s_table():
+        if c < 0x10000:
+            mask[c] = True
+    return mask
 
 
 def to_simplified(text: str) -> str:
-    """Length-preserving traditional→simplified. Translating with a 4,000-entry table costs ~0.5 ms per
-    2,000 characters even on simplified text, so a set intersection first finds what needs converting
-    (usually nothing on mainland sites) and only those characters are mapped."""
+    """Length-preserving traditional→simplified. Translating with a 4,000-entry table (or even testing
+    each character against a set) costs ~0.3 ms per 2,000 characters, so a numpy lookup over the code
+    points first finds what needs converting (usually nothing on mainland sites)."""
     if not text:
         return text
-    found = _trad_chars().intersection(text)
-    if not found:
+    import numpy as np
+
+    cp = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    cp = cp[cp < 0x10000]
+    hit = cp[_trad_mask()[cp]]
+    if hit.size == 0:
         return text
     table = t2s_table()
-    return text.translate({ord(ch): table[ord(ch)] for ch in found})
+    return text.translate({int(c): table[int(c)] for c in np.unique(hit)})
 
 
 def clean(text: str) -> str:
@@ -65,11 +75,12 @@ def clean(text: str) -> str:
 
 def model_text(title: str | None, body: str) -> str:
     """Title line + the body's head and tail: genre shows in the lead, the addressee line and the 落款,
-    and bounding the length keeps n-gram extraction fast on long documents."""
-    body = clean(dedupe_paragraphs(body))
+    and bounding the length keeps n-gram extraction fast on long documents. Inputs are already simplified
+    (`to_simplified`); whitespace is dropped altogether below, so no other cleaning is needed."""
+    body = dedupe_paragraphs(body).strip()
     if len(body) > HEAD_CHARS + TAIL_CHARS:
         body = body[:HEAD_CHARS] + "\n" + body[-TAIL_CHARS:]
-    title = clean(title or "")
+    title = (title or "").strip()
     text = f"{title}。{body}" if title else body
     return _WHITESPACE.sub("", text)  # sites differ in whether paragraphs survive extraction; n-grams must not care
 
