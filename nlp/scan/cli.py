@@ -148,6 +148,28 @@ def _progress(total: int | None, desc: str, unit: str = "page"):
     return tqdm(total=total, desc=desc, unit=unit, smoothing=0.1, dynamic_ncols=True, disable=disable, file=sys.stderr)
 
 
+def _rates(arrivals: list[float], worker_cpu_ms: float, parent_cpu_s: float, workers: int) -> dict:
+    """Throughput figures that mean something on a shared machine.
+
+    steady_pages_per_s: the second half of the run (no worker start-up or model loading).
+    cpu_ms_per_page: worker CPU + the parent's share; cpu_bound_pages_per_s_2_cores: what two dedicated
+    cores would do if the work split perfectly (an upper bound to set against the measured wall rates).
+    """
+    n = len(arrivals)
+    out: dict = {}
+    if n >= 20:
+        half = arrivals[n // 2:]
+        if half[-1] > half[0]:
+            out["steady_pages_per_s"] = round((len(half) - 1) / (half[-1] - half[0]), 1)
+    if n:
+        # in-process (workers=0) the parent's CPU already contains the analysis
+        per_page = (worker_cpu_ms + parent_cpu_s * 1000) / n if workers else parent_cpu_s * 1000 / n
+        out.update(worker_cpu_ms_per_page=round(worker_cpu_ms / n, 2),
+                   parent_cpu_ms_per_page=round(parent_cpu_s * 1000 / n, 2),
+                   cpu_bound_pages_per_s_2_cores=round(2000 / per_page, 1) if per_page > 0 else None)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = build_parser()
     args = ap.parse_args(argv)
@@ -168,8 +190,9 @@ def main(argv: list[str] | None = None) -> int:
     sig = pipeline_signature(args.pipeline_factory, args.models, tasks)
     store.set_meta(inputs=json.dumps(args.inputs, ensure_ascii=False), pipeline_sig=sig)
     stats = {"inputs": 0, "skipped": 0, "analysed": 0, "duplicates": 0, "failed": 0}
-    t0 = time.perf_counter()
-    first_result: float | None = None
+    t0, parent_cpu0 = time.perf_counter(), time.process_time()
+    arrivals: list[float] = []  # when each result came back, for the steady-state rate
+    worker_cpu_ms = 0.0
     try:
         engine = make_engine(args.engine, args.workers, args.pipeline_factory, args.models, tasks=tasks,
                              **({"address": args.ray_address} if args.engine == "ray" else {}))
@@ -184,8 +207,8 @@ def main(argv: list[str] | None = None) -> int:
         last = time.monotonic()
         engine_start_s = time.perf_counter() - t0
         for row in engine.run(_todo(args.inputs, store, sig, args.force, args.limit, stats, bar), sig):
-            if first_result is None:
-                first_result = time.perf_counter()
+            arrivals.append(time.perf_counter())
+            worker_cpu_ms += json.loads(row["timings"]).get("cpu", 0.0)
             buf.append(row)
             stats["analysed"] += 1
             bar.update(1)
@@ -212,11 +235,9 @@ def main(argv: list[str] | None = None) -> int:
             write_xlsx(rd, out / "report.xlsx")
             stats.update(pass2_s=round(time.perf_counter() - t1, 2), reports=n, **{f"p2_{k}": v for k, v in p2.items()})
             stats["flags"] = rd.summary["flags"]
-        steady = (t0 + analyse_s - first_result) if first_result else 0
         stats.update(analyse_s=round(analyse_s, 2), engine_start_s=round(engine_start_s, 2),
                      pages_per_s=round(stats["analysed"] / analyse_s, 1) if analyse_s > 0 else None,
-                     # after the first page is back: excludes starting workers and loading models
-                     steady_pages_per_s=round((stats["analysed"] - 1) / steady, 1) if steady > 0 else None,
+                     **_rates(arrivals, worker_cpu_ms, time.process_time() - parent_cpu0, args.workers),
                      total_s=round(time.perf_counter() - t0, 2), engine=engine.name, workers=args.workers)
     except KeyboardInterrupt:
         interrupted = True
