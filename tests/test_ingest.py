@@ -431,7 +431,7 @@ def test_missing_path_and_directory(tmp_path):
 
 @pytest.mark.parametrize("bad", [None, 12, ["x"]])
 def test_wrong_types_never_raise(bad):
-    for fn in (ingest_text, ingest_html, ingest_bytes):
+    for fn in (ingest_text, ingest_html, ingest_bytes, ingest_path, from_record):
         doc = fn(bad)
         assert isinstance(doc, Document) and doc.errors
 

@@ -271,6 +271,8 @@ def _json_document(data: bytes, meta: dict[str, Any]) -> Document:
 @_guard
 def ingest_path(path: str | Path) -> Document:
     """A file on disk; its size is checked before anything is read."""
+    if not isinstance(path, (str, Path)) or not str(path):
+        return _error("bad_input", f"expected a file path, got {type(path).__name__}")
     p = Path(path)
     try:
         if p.is_dir():
