@@ -331,13 +331,40 @@ class RunInfo:
         return sum(sk[max(0, i - k + 1) : min(i, len(self.run) - k) + 1])
 
 
+# Common Chinese surnames (hand-written; very ambiguous ones such as 和/时/全/应/党 left out) and the titles
+# that introduce a person's name in government text (副部长冀萌新, 局长，陈力夫).
+SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+    "姜崔钟谭陆汪范贾夏韦付邹孟熊秦邱尹薛闫段雷侯陶贺顾毛郝龚邵钱严覃武戴莫孔汤温康施牛樊葛邢伍庞颜倪庄"
+    "聂章鲁岳翟殷詹欧耿焦俞左柳祝舒阮柯纪梅童凌毕季裴霍涂苗翁冉骆喻祁蒲滕饶牟艾尤穆卓缪褚娄窦戚岑晏瞿"
+    "桂佟臧闵苟邬卞姬栾隋刁巫寇桑郎甄丛仲虞敖巩佘邝冀"
+)
+TITLES = (
+    "书记", "局长", "主任", "部长", "市长", "县长", "区长", "镇长", "乡长", "省长", "厅长", "处长", "科长", "所长",
+    "院长", "校长", "主席", "委员", "同志", "代表", "经理", "秘书", "队长", "组长", "站长", "行长", "社长", "主编",
+    "记者", "教授", "先生", "女士", "总理", "理事", "干部", "专家", "医生", "老师", "师傅", "支书",
+)
+
+
 def name_protected(res: TypoResources, run: str, i: int) -> bool:
-    """True when run[i] sits inside a known person/place name of >= 3 chars (杜家毫 is right as written)."""
+    """True when run[i] sits inside a person or place name, which is right as written (杜家毫, 陈力夫).
+
+    Known names of >= 3 characters come from the pycorrector lists; unknown personal names are guessed from
+    a common surname that starts the clause or follows a title (副部长冀萌新) and does not start a word.
+    """
     n = len(run)
     for k in range(3, 6):
         for a in range(max(0, i - k + 1), min(i, n - k) + 1):
             if run[a : a + k] in res.names:
                 return True
+    for j in (i, i - 1, i - 2):
+        if j < 0 or run[j] not in SURNAMES:
+            continue
+        if j > 0 and run[max(0, j - 2) : j] not in TITLES:
+            continue
+        if res.lexicon.get(run[j : j + 2], 0) >= 20 or res.lexicon.get(run[j : j + 3], 0) >= 20:
+            continue
+        return True
     return False
 
 
