@@ -159,3 +159,10 @@ def test_threshold_choice_respects_false_alarm_cap():
     t1, t2, info = choose_thresholds(err1, [0.0] * 5, labels, clean1, [0.0] * 1000)
     assert info["tune_false_alarm"] <= 0.003 and info["tune_precision"] >= 0.75
     assert t1 > 0.85  # 0.85 would flag the clean 公文 sentence and break the precision floor
+
+
+def test_huge_input_is_cut_and_says_so(checker):
+    text = "各单位要严格执行财政拔款制度。" * 10
+    found, cut = checker.check_with_status(text, max_chars=20)
+    assert cut and [f.start for f in found] == [10]
+    assert checker.check_with_status(text)[1] is False
