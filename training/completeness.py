@@ -39,6 +39,7 @@ log = get_logger(__name__)
 MODEL_ELEMENTS = [e for e in ELEMENT_NAMES if e != "linked_document"]  # linked_document is rule-based
 OUT_DIR = MODELS / "completeness"
 SEED = 13
+MIN_POSITIVE_UNITS = 20  # an element with fewer labelled training units is not predicted by the model
 
 
 @dataclass
@@ -203,8 +204,11 @@ def train_model(train_docs: list[LabelledDoc], c: float = 4.0, folds: int = 5) -
     truth = np.array([[e in d.doc_labels for e in MODEL_ELEMENTS] for d in labelled])
     thresholds, cv_f1 = {}, {}
     for j, e in enumerate(MODEL_ELEMENTS):
-        t, f1 = _best_threshold(dmax[:, j], truth[:, j]) if truth[:, j].any() else (0.9, float("nan"))
-        thresholds[e], cv_f1[e] = t, round(f1, 3)
+        if y[:, j].sum() < MIN_POSITIVE_UNITS:  # too few examples to learn from: headings and cues only
+            thresholds[e], cv_f1[e] = 1.01, None
+            continue
+        t, f1 = _best_threshold(dmax[:, j], truth[:, j]) if truth[:, j].any() else (0.9, None)
+        thresholds[e], cv_f1[e] = t, (round(f1, 3) if f1 is not None else None)
     model = _fit(texts, pos, y, c)
     model.thresholds = thresholds
     return model, {"cv_doc_f1": cv_f1, "units": len(texts), "unit_positives": dict(zip(MODEL_ELEMENTS, y.sum(0).tolist()))}
@@ -225,10 +229,10 @@ def _prf(pred: list[bool], truth: list[bool]) -> dict:
     tp = sum(p and t for p, t in zip(pred, truth))
     fp = sum(p and not t for p, t in zip(pred, truth))
     fn = sum(t and not p for p, t in zip(pred, truth))
-    prec = tp / (tp + fp) if tp + fp else float("nan")
-    rec = tp / (tp + fn) if tp + fn else float("nan")
-    f1 = 2 * tp / (2 * tp + fp + fn) if tp + fp + fn else float("nan")
-    return {"precision": round(prec, 3), "recall": round(rec, 3), "f1": round(f1, 3), "support": tp + fn, "tp": tp, "fp": fp, "fn": fn}
+    prec = round(tp / (tp + fp), 3) if tp + fp else None
+    rec = round(tp / (tp + fn), 3) if tp + fn else None
+    f1 = round(2 * tp / (2 * tp + fp + fn), 3) if tp + fp + fn else None
+    return {"precision": prec, "recall": rec, "f1": f1, "support": tp + fn, "tp": tp, "fp": fp, "fn": fn}
 
 
 def evaluate_docs(model: UnitClassifier, docs: list[LabelledDoc]) -> dict:

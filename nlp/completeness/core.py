@@ -39,6 +39,7 @@ MIN_UNIT_CHARS = 12  # shorter units (dates, signatures, "联系人：…") carr
 MIN_CHARS = 150  # below this (letters/digits/CJK) the page is a graphic or video: no score
 HEADING_CONFIDENCE = 0.95
 CUE_CONFIDENCE = 0.75
+SECONDARY_MIN = 0.5  # the model alone must be at least this sure of a secondary element (precision first)
 MAX_EVIDENCE = 4
 TOO_LITTLE = "too little text to assess"
 
@@ -139,15 +140,20 @@ def analyse(
             elif title_names_document(doc.title):
                 conf_present = 0.8  # named only in the page title (not in Document.text): no span to show
         else:
+            heads = sections.get(el, [])
             if el in col and n:
                 p = probs[:, col[el]]
                 p_max = float(p.max())
                 thr = thresholds.get(el, 0.5)
+                if el not in CORE_ELEMENTS:
+                    thr = max(thr, SECONDARY_MIN)
+                if heads:  # a heading already says where the element is: only confident extra units
+                    thr = max(thr, SECONDARY_MIN)
                 if p_max >= thr:
                     conf_present = max(conf_present, p_max)
                     order = np.argsort(-p)[:MAX_EVIDENCE]
                     spans += [(float(p[i]), text_units[i].start, text_units[i].end) for i in order if p[i] >= thr]
-            for head, body in sections.get(el, []):
+            for head, body in heads:
                 conf_present = max(conf_present, HEADING_CONFIDENCE)
                 spans.append((1.0, head.start, head.end))
                 if body:
@@ -167,7 +173,7 @@ def analyse(
         elements[el] = ElementResult(present=present, confidence=round(min(1.0, confidence), 4), evidence=evidence)
 
     credit = {el: float(r.present) for el, r in elements.items()}
-    items = itemized("\n".join(u.text for u in text_units))
+    items = itemized(text)
     if credit["content"] and items < ITEMS_MIN:
         credit["content"] = CONTENT_FLAT_CREDIT
     score = round(100.0 * sum(weights[el] * credit[el] for el in ELEMENT_NAMES), 1)
