@@ -357,3 +357,28 @@ def test_ctrl_c_commits_and_says_how_to_resume(tmp_path):
     assert done.returncode == 0
     stats = json.loads(done.stderr.strip().splitlines()[-2])
     assert stats["skipped"] == kept and stats["analysed"] == 120 - kept
+
+
+def test_html_pages_breadcrumb_column_and_hyperlink_link(tmp_path):
+    """Through the real HTML ingestion: the column comes from the breadcrumb and the link from an <a>."""
+    crawl = tmp_path / "site"
+    (crawl / "zcjd").mkdir(parents=True)
+    (crawl / "wj").mkdir()
+    doc_url, interp_url = "http://h.example.gov.cn/wj/t1.htm", "http://h.example.gov.cn/zcjd/t2.htm"
+    page = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>{t}</title></head><body>'
+            '<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="#">{c}</a></div>'
+            '<div class="article"><h1>{t}</h1><div class="TRS_Editor">{body}</div></div></body></html>')
+    doc_body = "".join(f"<p>第{n}条 本规定适用于本市范围内的测试工作，各部门应当按照职责分工做好落实。</p>" for n in "一二三四五")
+    interp_body = ("<p>一、出台背景</p><p>为了说明这项规定，现解读如下，以便社会公众理解。</p>"
+                   f'<p>相关文件：<a href="{doc_url}">原文</a></p>')
+    (crawl / "wj" / "t1.html").write_text(page.format(t="某某事项测试规定", c="规范性文件", body=doc_body), encoding="utf-8")
+    (crawl / "wj" / "t1.html.json").write_text(json.dumps({"url": doc_url, "published": "2024-09-27"}), encoding="utf-8")
+    (crawl / "zcjd" / "t2.html").write_text(page.format(t="一图看懂新规定", c="政策解读", body=interp_body), encoding="utf-8")
+    (crawl / "zcjd" / "t2.html.json").write_text(json.dumps({"url": interp_url, "published": "2024-10-09"}), encoding="utf-8")
+    out = tmp_path / "out"
+    assert scan_main([str(crawl), "--out", str(out), "--workers", "0", "--pipeline-factory", FAKE]) == 0
+    reps = _reports(out)
+    assert reps[interp_url]["column"] == "政策解读"
+    late = reps[interp_url]["flags"]
+    assert [f["code"] for f in late] == ["interpretation_late"]
+    assert late[0]["evidence"]["link_method"] == "hyperlink" and late[0]["evidence"]["delay_working_days"] == 4
