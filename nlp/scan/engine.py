@@ -166,8 +166,9 @@ class RayEngine:
                 batch_format="numpy",
             )
             try:
-                for row in out.iter_rows():
-                    yield json.loads(row["result"])
+                for batch in out.iter_batches(batch_size=None, batch_format="numpy"):
+                    for result in batch["result"]:
+                        yield json.loads(result)
             except Exception as exc:  # the cluster failed mid-block: keep what was written, say how to resume
                 raise EngineError(f"Ray execution failed ({type(exc).__name__}: {exc}); results written so far are "
                                   "kept — re-run to resume") from exc
