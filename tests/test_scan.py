@@ -111,8 +111,8 @@ def test_title_in_interpretation_title_outranks_body_mention():
 
 
 def test_fuzzy_title_when_words_differ_slightly():
-    docs = [_key("d", "document", "三明市人民政府办公室关于印发支持民营企业高质量发展若干措施的通知", "2021-09-26")]
-    i = _key("i", "interpretation", "图解：《关于支持民营企业高质量发展的若干措施》政策解读", "2021-09-26")
+    docs = [_key("d", "document", "某市人民政府办公室关于印发支持小微商户稳步发展若干措施的通知", "2021-09-26")]
+    i = _key("i", "interpretation", "图解：《关于支持小微商户稳步发展的若干措施》政策解读", "2021-09-26")
     assert linking.link_all(docs + [i])["i"].doc_id == "d"
 
 
@@ -272,8 +272,8 @@ def test_bad_usage_is_a_clear_error(tmp_path, capsys):
 
 
 def test_truncated_document_title_still_links():
-    docs = [_key("d", "document", "三明市人民政府办公室关于印发三明市推动工业绿色低碳转型实施方案（2021", "2021-06-23")]
-    i = _key("i", "interpretation", "图解：《三明市推动工业绿色低碳转型实施方案（2021-2025年）》政策解读", "2021-06-23")
+    docs = [_key("d", "document", "某市人民政府办公室关于印发某市推进旧厂房改造利用行动方案（2023", "2023-06-23")]
+    i = _key("i", "interpretation", "图解：《某市推进旧厂房改造利用行动方案（2023-2027年）》政策解读", "2023-06-23")
     assert linking.link_all(docs + [i])["i"].method == "fuzzy_title"
 
 

@@ -263,7 +263,7 @@ def _fuzzy(mention: str, idx: dict[str, set[str]], titles: dict[str, str], inner
         ratio = SequenceMatcher(None, m, target).ratio()
         tail = _TAIL.split(titles[d])[-1]
         if ratio < FUZZY_MIN and len(tail) >= 10 and m.startswith(tail):
-            ratio = FUZZY_MIN  # listing pages cut long titles ('…实施方案（2021'): a prefix of the mention
+            ratio = FUZZY_MIN  # listing pages cut long titles ('…行动方案（2023'): a prefix of the mention
         if ratio >= FUZZY_MIN:
             out.append((d, ratio))
     return out
