@@ -371,7 +371,7 @@ def name_protected(res: TypoResources, run: str, i: int) -> bool:
 FEATURES = (
     "d_word", "d_char", "cand_word_lc", "cand_word_len", "orig_word_lc", "orig_word_len", "orig_in_word",
     "orig_seg_lc", "orig_seen2", "orig_seen3", "orig_seen4", "cand_seen3", "orig_char_lc", "cand_char_lc",
-    "lc_gain",
+    "lc_gain", "n_cands", "at_edge", "run_len_log",
 ) + tuple("t_" + t for t in CONF_TYPES)
 
 
@@ -406,6 +406,7 @@ def candidate_features(res: TypoResources, run: str, i: int, prune: bool = True,
     seen2, seen3, seen4 = info.seen_at(i, 2), info.seen_at(i, 3), info.seen_at(i, 4)
     oc = math.log(res.lexicon.get(run[i], 0) + 1)
     owl = float(ob - oa) if olc > 0 else 0.0
+    run_len_log = math.log(len(run))
     kept: list[Candidate] = []
     for c, (t, a, b, wl) in cands.items():
         r2 = run[:i] + c + run[i + 1 :]
@@ -425,6 +426,9 @@ def candidate_features(res: TypoResources, run: str, i: int, prune: bool = True,
             oc,
             math.log(res.lexicon.get(c, 0) + 1),
             wl - olc,
+            math.log(len(cands)),
+            1.0 if i == 0 or i == len(run) - 1 else 0.0,
+            run_len_log,
         ] + [1.0 if t == ty else 0.0 for ty in CONF_TYPES]
         if prune and res.lin1 is not None and score(res.lin1, f) < res.stage1_threshold:
             continue
