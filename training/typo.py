@@ -528,6 +528,9 @@ def evaluate_main(argv: list[str]) -> int:
                     help="which half of espell/acc to score (the scorer was tuned on 'tune')")
     ap.add_argument("--threshold", type=float, default=None)
     ap.add_argument("--out", type=Path, default=None, help="write the JSON report here (default models/typo/)")
+    ap.add_argument("--examples", action="store_true",
+                    help="print false-alarm examples (snippets of the evaluation sentences: never saved, "
+                         "so the committed report holds no shared-data text)")
     args = ap.parse_args(argv)
     from nlp.wording.typo import load
 
@@ -560,6 +563,11 @@ def evaluate_main(argv: list[str]) -> int:
     sp = rep["speed"]
     print(f"speed: {sp['chars_per_s_cpu_median']} chars/s per core (CPU time), {sp['chars_per_s_wall_median']} "
           f"chars/s wall (median of {sp['passes']}; load average {sp['load_average_1min']})")
+    for k in ("espell_odw", "acc_xxqg_clean", "gen_xxqg_synthetic"):
+        ex = rep[k].pop("false_alarm_examples")
+        if args.examples:
+            print(f"-- {k}: false alarms (context | flagged->suggestion confidence)")
+            print("\n".join(ex))
     out = args.out or (args.models / "typo" / f"eval_{args.part}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(rep, ensure_ascii=False, indent=1), encoding="utf-8")
