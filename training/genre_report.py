@@ -79,6 +79,10 @@ def evaluation_markdown(r: dict) -> str:
 
 
 def model_card(r: dict, clf) -> str:
+    from nlp.genre import OTHER_MIN
+    from nlp.genre.features import CUES
+    from nlp.genre.text import HEAD_CHARS, TAIL_CHARS
+
     s = r["splits"]
     meta = clf.fast.meta or {}
     t, src, cv = s["time"], s.get("source"), s["cv"]
@@ -91,13 +95,14 @@ def model_card(r: dict, clf) -> str:
         "## What it does",
         "Labels a page by its content. Order: out-of-scope rules → `other` (no real text, annual report, 公示, "
         "procurement notice, transcript, list); else the fast model: character 1-3-gram TF-IDF over the title and the "
-        "body's first 1,500 + last 500 characters (whitespace removed) plus 33 structural cues (文号, 主送机关 line, "
+        f"body's first {HEAD_CHARS:,} + last {TAIL_CHARS} characters (whitespace removed) plus {len(CUES)} structural cues (文号, 主送机关 line, "
         "第X条, 《document》 in the lead, 解读 words, headings 出台背景/主要内容, dated news lead, 记者/通讯员, "
         "问/答 turns, 自…起施行, 落款 date, …) → multinomial logistic regression, calibrated by temperature scaling "
         f"(T={meta.get('temperature')}) fitted on grouped out-of-fold logits. The column is never a feature.",
         "",
         f"Thresholds: `abstained=True` when confidence < {r['thresholds']['abstain_below']}; cascade to the encoder "
-        f"(when present) below {r['thresholds']['cascade_below']}. Rule decisions report confidence 0.95.",
+        f"(when present) below {r['thresholds']['cascade_below']}. Rule decisions report confidence 0.95. The model's own "
+        f"`other` is kept only at probability ≥ {OTHER_MIN} (it saw 9 such pages), else the best of the three genres.",
         "",
         "## Data",
         f"Labelled pages from ../shared/corpus {r['corpus']['files']} (reader's `judged_genre`, not the column): read "
@@ -133,6 +138,19 @@ def model_card(r: dict, clf) -> str:
                      f"with title, {g['body_only']['accuracy']} body only ({g['body_only']['predicted_counts']}).")
     if "seeds" in ext:
         lines.append("Seeds: " + ", ".join(f"{k} → {v['label']} ({v['confidence']})" for k, v in ext["seeds"].items()) + ".")
+    enc = (r.get("encoder") or {}).get("source")
+    if enc:
+        lines += [
+            "",
+            "## Encoder (e5-small-zh fine-tuned) — measured, not committed",
+            f"Source split (train without pingtan, test on it), {enc['epochs']} epochs, top {enc.get('train_layers')} of 12 layers "
+            f"trained, max_len {enc['max_len']}, {enc['train_minutes']} min on the shared CPU: macro-F1 body only "
+            f"{enc['encoder_body_only']['macro_f1_core']} (with title {enc['encoder_with_title']['macro_f1_core']}) vs the fast "
+            f"model {enc['fast_body_only']['macro_f1_core']} ({enc['fast_with_title']['macro_f1_core']}); cascade "
+            f"{enc['cascade_body_only']['macro_f1_core']} ({enc['cascade_with_title']['macro_f1_core']}). Encoder alone: "
+            f"{enc['encoder_throughput']['docs_per_s_batch1']} docs/s batch 1, {enc['encoder_throughput']['docs_per_s_batch16']} "
+            "batched (int8, 2 threads, shared machine). It does not beat the fast model, so its ~45 MB are not in models/.",
+        ]
     thr = r.get("throughput_fast") or {}
     lines += [
         "",

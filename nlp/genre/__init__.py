@@ -28,6 +28,9 @@ LABELS: tuple[str, ...] = ("interpretation", "news", "normative", "other")
 ABSTAIN_BELOW = 0.6
 CASCADE_BELOW = 0.9
 RULE_CONFIDENCE = 0.95
+# The model saw only nine `other` pages (of unrelated kinds); its `other` is trusted only when this sure,
+# otherwise the best of the three genres is reported (with its lower confidence, so it may abstain).
+OTHER_MIN = 0.8
 SUBDIR = "genre"
 
 
@@ -68,6 +71,8 @@ class Classifier:
         for lab, v in zip(self.fast.labels, p):
             scores[lab] = round(float(v), 4)
         label = max(scores, key=scores.get)
+        if label == "other" and scores["other"] < OTHER_MIN:
+            label = max((lab for lab in LABELS if lab != "other"), key=scores.get)
         conf = scores[label]
         evidence = self._evidence(title, body, label, decided_by, feats) if self.explain else []
         return Decision(label, conf, scores, decided_by, evidence)
