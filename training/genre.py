@@ -18,6 +18,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -266,9 +267,15 @@ def external_checks(clf: Classifier) -> dict:
             doc = ingest_path(f)
             d = clf.decide(doc.title, doc.text)
             seeds[f.name[:3]] = {"label": d.label, "confidence": round(d.confidence, 3), "decided_by": d.decided_by,
-                                 "scores": d.scores, "evidence": d.evidence}
+                                 "scores": d.scores, "evidence": [_no_text(e) for e in d.evidence]}
         rep["seeds"] = seeds
     return rep
+
+
+def _no_text(evidence: str) -> str:
+    """Evidence without the quoted page text: reports are committed, shared-data sentences must not be."""
+    evidence = re.sub(r"'[^']*'", "'…'", evidence)
+    return re.sub(r"^(rule [a-z_]+: [^:]*):.*$", r"\1", evidence)
 
 
 def throughput(clf: Classifier, pages: Sequence[C.Page], n: int = 500, chars: int = 2000) -> dict:
