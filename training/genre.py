@@ -29,7 +29,7 @@ import numpy as np
 
 from nlp.genre import ABSTAIN_BELOW, CASCADE_BELOW, LABELS, Classifier
 from nlp.genre.fast import FastModel
-from nlp.genre.features import STRUCT_NAMES, cue_vector
+from nlp.genre.features import cue_vector
 from nlp.genre.ngrams import Vocabulary
 from nlp.genre.text import flatten, model_text
 from nlp.log import get_logger
