@@ -22,6 +22,9 @@ from nlp.pipeline import AnalyzeOptions, Pipeline, parse_tasks
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="govlint: check Chinese government web pages.")
 
+# sub-systems parse their own options, --help included
+_PASS = {"allow_extra_args": True, "ignore_unknown_options": True, "help_option_names": []}
+
 TRAINABLE = {"genre": "training.genre", "completeness": "training.completeness", "typo": "training.typo"}
 
 
@@ -102,7 +105,7 @@ def _dispatch(module: str, func: str, argv: list[str]) -> None:
     raise typer.Exit(code or 0)
 
 
-@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+@app.command(context_settings=_PASS)
 def train(ctx: typer.Context, task: Annotated[str, typer.Argument(help="genre | completeness | typo")]):
     """Train a model (arguments after TASK go to the trainer; try `govlint train genre --help`)."""
     if task not in TRAINABLE:
@@ -110,7 +113,7 @@ def train(ctx: typer.Context, task: Annotated[str, typer.Argument(help="genre | 
     _dispatch(TRAINABLE[task], "train_main", ctx.args)
 
 
-@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+@app.command(context_settings=_PASS)
 def evaluate(ctx: typer.Context, task: Annotated[str, typer.Argument(help="genre | completeness | typo | wording | ingest")]):
     """Evaluate a model or analyser on held-out data and write its report."""
     modules = dict(TRAINABLE, wording="training.wording_eval", ingest="training.ingest_eval")
@@ -119,13 +122,13 @@ def evaluate(ctx: typer.Context, task: Annotated[str, typer.Argument(help="genre
     _dispatch(modules[task], "evaluate_main", ctx.args)
 
 
-@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+@app.command(context_settings=_PASS)
 def scan(ctx: typer.Context):
     """Batch-scan a crawled site (try `govlint scan --help`)."""
     _dispatch("nlp.scan.cli", "main", ctx.args)
 
 
-@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+@app.command(context_settings=_PASS)
 def bench(ctx: typer.Context, target: Annotated[str, typer.Argument(help="pipeline | genre | completeness | wording | api")]):
     """Benchmarks that print pages/s, p50/p99 latency and peak RSS."""
     _dispatch("training.bench", "main", [target, *ctx.args])
