@@ -48,6 +48,6 @@ class InstitutionChecker:
             out.append(finding(
                 "institution", "warning", s, e, text, rule=f"institution.outdated:{inst.old}",
                 message=f"机构名称已过时：{inst.year}年机构改革后为“{inst.current}”（{inst.note}）；"
-                        "如指改革前的历史情况，请注明年份或写“原{inst.old}”",
+                        f"如指改革前的历史情况，请注明年份或写“原{inst.old}”",
                 suggestion=inst.current, confidence=0.8))
         return out
