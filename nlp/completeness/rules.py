@@ -10,11 +10,12 @@ import re
 from dataclasses import dataclass
 
 from nlp.completeness.segment import Unit
+from nlp.metadata import FILENO
 
 # 《title》 of a document (not a newspaper or a law quoted in passing is hard to tell apart; any 《…》 of
 # policy-like length counts) and a 文号 such as 明政办〔2022〕2号 / 闽政〔2021〕12号 (also [] () 【】 variants).
 TITLE_RX = re.compile(r"《[^《》\n]{4,80}》")
-FILENO_RX = re.compile(r"[\u4e00-\u9fa5]{1,12}[〔\[（(【]\s*(?:19|20)\d{2}\s*[〕\]）)】]\s*\d{1,4}\s*号")
+FILENO_RX = FILENO  # the project's one 文号 pattern (nlp.metadata)
 _INTRO_RX = re.compile(r"(?:印发|出台|发布|制定|颁布|公布|修订|起草)了?《[^《》\n]{4,80}》|《[^《》\n]{4,80}》(?:（[^）]{0,40}）)?(?:以下简称|的?政策解读|解读如下|主要内容)")
 
 QUESTION_TITLE_RX = re.compile(r"答记者问|问答|一问一答|答问|访谈|热点问题|百问|问与答")

@@ -31,8 +31,6 @@ from nlp.schema import Attachment, Issue, Link
 
 
 @dataclass
-
-
 class HtmlResult:
     body: str = ""  # paragraphs separated by "\n", not yet normalised
     title: str | None = None

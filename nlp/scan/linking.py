@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from urllib.parse import urljoin, urlsplit
 
+from nlp.metadata import FILENO
+
 _MENTION = re.compile(r"《([^《》]{4,120})》")
-_FILENO = re.compile(r"([\u4e00-\u9fa5]{1,12}[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\d{1,4}\s*号)")
+_FILENO = FILENO  # one 文号 pattern for the project (nlp.metadata), malformed variants included
 _TITLE_PREFIX = re.compile(r"^(?:图解|图说|一图读懂|一图看懂|解读|政策解读|视频解读|动漫解读|H5)\s*[:：|｜]\s*")
 _TITLE_SUFFIX = re.compile(r"(?:的)?(?:政策)?(?:解读|图解|问答|答记者问)(?:材料|稿)?$")
 _QUOTES = re.compile(r"[《》<>〈〉“”\"'‘’「」『』\s\u3000]")
