@@ -13,8 +13,9 @@ export TRANSFORMERS_OFFLINE := 1
 $(BIN)/govlint: pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	# torch is pinned to the local CPU wheel (2.13.0); any other version pulls gigabytes of CUDA
-	$(BIN)/pip install --quiet -e ".[dev,encoder]"
+	# torch is pinned to the local CPU wheel (2.13.0); any other version pulls gigabytes of CUDA.
+	# scale = Ray, so the distributed-engine test of `govlint scan --engine ray` runs in CI too.
+	$(BIN)/pip install --quiet -e ".[dev,encoder,scale]"
 	touch $(BIN)/govlint
 
 venv: $(BIN)/govlint
