@@ -15,6 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from nlp.schema import Document, Finding, Partial
+from nlp.wording.typo_fast import LocalCache
 from nlp.wording.typo_model import (
     RunInfo,
     TypoResources,
@@ -44,6 +45,7 @@ class TypoChecker:
         self.res = res
         self.threshold = float(threshold if threshold is not None else res.scorer.get("threshold", 0.9))
         self.model_id = f"typo-lm@{res.scorer.get('built', 'unknown')}"
+        self.cache = LocalCache(res)  # memo keyed on local windows: identical outputs, repeated phrases free
 
     def check(self, text: str) -> list[Finding]:
         """Findings (category 'typo', severity 'warning') for suspected wrong characters in `text`."""
@@ -93,7 +95,7 @@ class TypoChecker:
         res = self.res
         out: list[Finding] = []
         for i in positions:
-            cands = candidate_features(res, run, i, info=info)
+            cands = self.cache.candidates(run, i, info)
             if not cands:
                 continue
             best, best_s = None, 0.0
@@ -137,7 +139,7 @@ class TypoChecker:
                 i += 1
                 continue
             best, best_s = None, 0.0
-            for c in pair_candidates(res, run, i, info):
+            for c in self.cache.pair_candidates(run, i, info):
                 s = score(res.lin_pair, c.feats)
                 if s > best_s:
                     best, best_s = c, s

@@ -384,17 +384,35 @@ def _seen(ng: dict[str, int], run: str, i: int, n: int) -> int:
     return k
 
 
+def _seen_with(ng: dict[str, int], run: str, i: int, rep: str, n: int, at: int = 0) -> int:
+    """`_seen(ng, run[:i] + rep + run[i+len(rep):], i + at, n)` without copying the whole run (hot path)."""
+    lo = max(0, i - n + 1)
+    e = i + len(rep)
+    return _seen(ng, run[lo:i] + rep + run[e : e + n - 1], i - lo + at, n)
+
+
+def _local(run: str, i: int, rep: str, back: int) -> tuple[str, int]:
+    """(run[lo:i] + rep + run[i+len(rep):], lo) with lo = max(0, i - back): the edited text near i."""
+    lo = max(0, i - back)
+    return run[lo:i] + rep + run[i + len(rep) :], lo
+
+
 EXPENSIVE = ("d_word", "d_char", "orig_in_word", "orig_seg_lc")  # need the two LMs; computed after stage 1
 _IDX = {f: k for k, f in enumerate(FEATURES)}
 
 
 def candidate_features(res: TypoResources, run: str, i: int, prune: bool = True,
-                       info: RunInfo | None = None) -> list[Candidate]:
+                       info: RunInfo | None = None, run_len: int | None = None,
+                       keep=None) -> list[Candidate]:
     """Features of every candidate correction at run[i].
 
     Two stages for speed: cheap lexicon/corpus-lookup features first, scored by a cheap logistic model whose
     cut-off keeps every candidate the full model ever accepted on the tune data (with margin); only survivors
     pay for the two language-model scores. prune=False (training) keeps every candidate.
+
+    run_len/keep exist for the memoised path (typo_fast): every feature depends only on run[i-4:i+5] except
+    run_len_log, so features can be computed on that window with the real run length, and `keep(feats)`
+    replaces the stage-1 test when the caller decides survival itself.
     """
     cands = candidates_at(res, run, i)
     if not cands:
@@ -406,10 +424,9 @@ def candidate_features(res: TypoResources, run: str, i: int, prune: bool = True,
     seen2, seen3, seen4 = info.seen_at(i, 2), info.seen_at(i, 3), info.seen_at(i, 4)
     oc = math.log(res.lexicon.get(run[i], 0) + 1)
     owl = float(ob - oa) if olc > 0 else 0.0
-    run_len_log = math.log(len(run))
+    run_len_log = math.log(run_len if run_len is not None else len(run))
     kept: list[Candidate] = []
     for c, (t, a, b, wl) in cands.items():
-        r2 = run[:i] + c + run[i + 1 :]
         f = [
             0.0,
             0.0,
@@ -422,7 +439,7 @@ def candidate_features(res: TypoResources, run: str, i: int, prune: bool = True,
             float(seen2),
             float(seen3),
             float(seen4),
-            float(_seen(ng[3], r2, i, 3)),
+            float(_seen_with(ng[3], run, i, c, 3)),
             oc,
             math.log(res.lexicon.get(c, 0) + 1),
             wl - olc,
@@ -430,7 +447,10 @@ def candidate_features(res: TypoResources, run: str, i: int, prune: bool = True,
             1.0 if i == 0 or i == len(run) - 1 else 0.0,
             run_len_log,
         ] + [1.0 if t == ty else 0.0 for ty in CONF_TYPES]
-        if prune and res.lin1 is not None and score(res.lin1, f) < res.stage1_threshold:
+        if keep is not None:
+            if not keep(f):
+                continue
+        elif prune and res.lin1 is not None and score(res.lin1, f) < res.stage1_threshold:
             continue
         kept.append(Candidate(pos=i, orig=run[i], cand=c, ctype=t, feats=f, span=(a, b)))
     if not kept:
@@ -454,7 +474,8 @@ def candidate_features(res: TypoResources, run: str, i: int, prune: bool = True,
     for cand in kept:
         c = cand.cand
         v_c, _ = segment_score(res, win[:j] + c + win[j + 1 :])
-        lm_c = char_logp(res, run[:i] + c + run[i + 1 :], i, c_hi)
+        r2, lo2 = _local(run[:c_hi], i, c, NGRAM_ORDER - 1)  # char_logp reads only 3 characters back
+        lm_c = char_logp(res, r2, i - lo2, c_hi - lo2)
         f = cand.feats
         f[_IDX["d_word"]] = max(-25.0, min(25.0, v_c - v_orig))
         f[_IDX["d_char"]] = max(-25.0, min(25.0, lm_c - lm_orig))
@@ -530,7 +551,6 @@ def pair_candidates(res: TypoResources, run: str, i: int, info: RunInfo, prune: 
     o4 = info.seen_at(i, 4) + info.seen_at(i + 1, 4)
     kept: list[PairCandidate] = []
     for w in found:
-        r2 = run[:i] + w + run[i + 2 :]
         f = [
             0.0,
             0.0,
@@ -540,9 +560,9 @@ def pair_candidates(res: TypoResources, run: str, i: int, info: RunInfo, prune: 
             b0,
             b1,
             float(o3),
-            float(_seen(ng[3], r2, i, 3) + _seen(ng[3], r2, i + 1, 3)),
+            float(_seen_with(ng[3], run, i, w, 3) + _seen_with(ng[3], run, i, w, 3, at=1)),
             float(o4),
-            float(_seen(ng[4], r2, i, 4) + _seen(ng[4], r2, i + 1, 4)),
+            float(_seen_with(ng[4], run, i, w, 4) + _seen_with(ng[4], run, i, w, 4, at=1)),
         ]
         if prune and res.lin_pair1 is not None and score(res.lin_pair1, f) < res.pair1_threshold:
             continue
@@ -559,7 +579,8 @@ def pair_candidates(res: TypoResources, run: str, i: int, info: RunInfo, prune: 
     for c in kept:
         w = c.cand
         v_c, _ = segment_score(res, win[:j] + w + win[j + 2 :])
-        lm_c = char_logp(res, run[:i] + w + run[i + 2 :], i, c_hi)
+        r2, lo2 = _local(run[:c_hi], i, w, NGRAM_ORDER - 1)
+        lm_c = char_logp(res, r2, i - lo2, c_hi - lo2)
         c.feats[0] = max(-25.0, min(25.0, v_c - v_orig))
         c.feats[1] = max(-25.0, min(25.0, lm_c - lm_orig))
     return kept
