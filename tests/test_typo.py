@@ -166,3 +166,25 @@ def test_huge_input_is_cut_and_says_so(checker):
     found, cut = checker.check_with_status(text, max_chars=20)
     assert cut and [f.start for f in found] == [10]
     assert checker.check_with_status(text)[1] is False
+
+
+def test_memoised_scoring_matches_the_reference_path(checker):
+    """typo_fast must give exactly the candidates (features included) of the plain typo_model functions,
+    at every position, whether the window memo is cold or warm and whatever the run length."""
+    from nlp.wording.typo_fast import LocalCache
+    from nlp.wording.typo_model import pair_candidates
+
+    res = checker.res
+    cache = LocalCache(res)
+    runs = ["会议要求各单位要认真做好工作布署确保按期完成", "加快推进城乡桂花编制工作", "各单位要严格执行财政拔款制度",
+            "请各地认真贯彻落实确保取得时效", "做好工作布署", "布署", "时效"]
+    for rep in range(2):  # second pass hits the memo
+        for run in runs + [runs[0] * 3]:
+            info = RunInfo(res, run)
+            for i in range(len(run)):
+                want = [(c.cand, c.ctype, c.span, c.feats) for c in candidate_features(res, run, i, info=info)]
+                got = [(c.cand, c.ctype, c.span, c.feats) for c in cache.candidates(run, i, info)]
+                assert got == want, (rep, run, i)
+                want_p = [(c.cand, c.feats) for c in pair_candidates(res, run, i, info)]
+                got_p = [(c.cand, c.feats) for c in cache.pair_candidates(run, i, info)]
+                assert got_p == want_p, (rep, run, i)

@@ -455,6 +455,12 @@ def candidate_features(res: TypoResources, run: str, i: int, prune: bool = True,
         kept.append(Candidate(pos=i, orig=run[i], cand=c, ctype=t, feats=f, span=(a, b)))
     if not kept:
         return []
+    add_lm_features(res, run, i, kept)
+    return kept
+
+
+def add_lm_features(res: TypoResources, run: str, i: int, kept: list[Candidate]) -> None:
+    """Fill the EXPENSIVE features (both language models) of the stage-1 survivors at run[i], in place."""
     lo = max(0, i - WINDOW)
     hi = min(len(run), i + WINDOW + 1)
     win = run[lo:hi]
@@ -481,7 +487,6 @@ def candidate_features(res: TypoResources, run: str, i: int, prune: bool = True,
         f[_IDX["d_char"]] = max(-25.0, min(25.0, lm_c - lm_orig))
         f[_IDX["orig_in_word"]] = 1.0 if orig_in_word else 0.0
         f[_IDX["orig_seg_lc"]] = orig_seg_lc
-    return kept
 
 
 def linear_scorer(scorer: dict, features: tuple[str, ...] | None = None) -> tuple[float, list[float]]:
@@ -537,11 +542,7 @@ def pair_candidates(res: TypoResources, run: str, i: int, info: RunInfo, prune: 
     if i + 2 > len(run):
         return []
     orig = run[i : i + 2]
-    found: list[str] = []
-    for key in pair_keys(res, orig[0], orig[1]):
-        for w in res.homophones.get(key, ()):
-            if w[0] != orig[0] and w[1] != orig[1] and w not in found:
-                found.append(w)
+    found = pair_homophones(res, orig)
     if not found:
         return []
     lex, ng = res.lexicon, res.ngrams
@@ -569,6 +570,22 @@ def pair_candidates(res: TypoResources, run: str, i: int, info: RunInfo, prune: 
         kept.append(PairCandidate(pos=i, orig=orig, cand=w, feats=f))
     if not kept:
         return []
+    add_pair_lm_features(res, run, i, kept)
+    return kept
+
+
+def pair_homophones(res: TypoResources, orig: str) -> list[str]:
+    """Frequent words read like the two characters `orig` that differ from it in both characters."""
+    found: list[str] = []
+    for key in pair_keys(res, orig[0], orig[1]):
+        for w in res.homophones.get(key, ()):
+            if w[0] != orig[0] and w[1] != orig[1] and w not in found:
+                found.append(w)
+    return found
+
+
+def add_pair_lm_features(res: TypoResources, run: str, i: int, kept: list[PairCandidate]) -> None:
+    """Fill d_word/d_char (both language models) of the stage-1 surviving pair candidates, in place."""
     lo = max(0, i - WINDOW)
     hi = min(len(run), i + 2 + WINDOW)
     win = run[lo:hi]
@@ -583,4 +600,3 @@ def pair_candidates(res: TypoResources, run: str, i: int, info: RunInfo, prune: 
         lm_c = char_logp(res, r2, i - lo2, c_hi - lo2)
         c.feats[0] = max(-25.0, min(25.0, v_c - v_orig))
         c.feats[1] = max(-25.0, min(25.0, lm_c - lm_orig))
-    return kept
