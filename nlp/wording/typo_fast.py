@@ -44,6 +44,23 @@ _ZEPS = 1e-6  # logit margin: decisions closer than this to the threshold use th
 _CTX = max(WINDOW, MAX_WORD - 1, NGRAM_ORDER - 1)  # characters each side that any single-char feature reads
 
 
+def _pair_seen(ng3: dict[str, int], ng4: dict[str, int], run: str, i: int, cand: str) -> tuple[int, int]:
+    """(cand_seen3, cand_seen4) of pair_candidates — seen 3-/4-grams covering i and i+1 once `cand` replaces
+    run[i:i+2], counted with the same multiplicity — from one short edited string instead of four."""
+    n_run = len(run)
+    lo = max(0, i - 3)
+    edited = run[lo:i] + cand + run[i + 2 : i + 5]
+    out = []
+    for n, ng in ((3, ng3), (4, ng4)):
+        k = 0
+        for p in (i, i + 1):
+            for a in range(max(0, p - n + 1), min(p, n_run - n) + 1):
+                if edited[a - lo : a - lo + n] in ng:
+                    k += 1
+        out.append(k)
+    return out[0], out[1]
+
+
 class LocalCache:
     """Window -> candidates memo for single characters and homophone pairs (bounded, cleared when full)."""
 
@@ -228,13 +245,8 @@ class LocalCache:
         w_clc, w_cs3, w_cs4 = w["cand_lc"], w["cand_seen3"], w["cand_seen4"]
         kept: list[PairCandidate] = []
         for cand, clc in found:
-            zc = zp + w_clc * clc
-            cs4 = _seen_with(ng4, run, i, cand, 4) + _seen_with(ng4, run, i, cand, 4, at=1)
-            zc += w_cs4 * cs4
-            if zc + max(0.0, 6.0 * w_cs3) < t1 - _ZEPS:  # at most 3 + 3 trigrams cover the two characters
-                continue
-            cs3 = _seen_with(ng3, run, i, cand, 3) + _seen_with(ng3, run, i, cand, 3, at=1)
-            z = zc + w_cs3 * cs3
+            cs3, cs4 = _pair_seen(ng3, ng4, run, i, cand)
+            z = zp + w_clc * clc + w_cs4 * cs4 + w_cs3 * cs3
             if z < t1 - _ZEPS:
                 continue
             f = [0.0, 0.0, clc, o_lc, isw, b0, b1, float(o3), float(cs3), float(o4), float(cs4)]
