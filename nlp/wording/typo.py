@@ -19,10 +19,8 @@ from nlp.wording.typo_fast import LocalCache
 from nlp.wording.typo_model import (
     RunInfo,
     TypoResources,
-    candidate_features,
     cjk_runs,
     name_protected,
-    pair_candidates,
     score,
 )
 

@@ -15,7 +15,6 @@ the same value, so `check` stays thread-safe.
 from __future__ import annotations
 
 import math
-from operator import mul
 
 from nlp.wording.typo_model import (
     FEATURES,
@@ -84,31 +83,6 @@ class LocalCache:
             self._rll_max = max(self._wr * self._lo_rll, self._wr * self._hi_rll)
 
     # ---- single characters --------------------------------------------------------------------
-    def _stage1_class(self, f: list[float]) -> int:
-        """0 = pruned at every run length, 1 = kept at every run length, 2 = depends on the run length."""
-        if self.res.lin1 is None:
-            return 1
-        if self._t1 is None:
-            return 2
-        zr = self._b1 + sum(map(mul, self._w1, f)) - self._wr * f[_RLL]
-        z_lo, z_hi = zr + self._wr * self._lo_rll, zr + self._wr * self._hi_rll
-        if max(z_lo, z_hi) < self._t1 - _ZEPS:
-            return 0
-        if min(z_lo, z_hi) > self._t1 + _ZEPS:
-            return 1
-        return 2
-
-    def _stage1_keep(self, f: list[float]) -> bool:
-        """Exactly `score(lin1, f) >= threshold`; the logistic is only evaluated near the threshold."""
-        res = self.res
-        if self._t1 is not None:
-            z = self._b1 + sum(map(mul, self._w1, f))
-            if z < self._t1 - _ZEPS:
-                return False
-            if z > self._t1 + _ZEPS:
-                return True
-        return score(res.lin1, f) >= res.stage1_threshold
-
     def candidates(self, run: str, i: int, info: RunInfo | None = None) -> list[Candidate]:
         """Same list as `candidate_features(res, run, i, info=info)` (prune=True)."""
         n = len(run)
