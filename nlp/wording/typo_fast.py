@@ -4,9 +4,9 @@ Why this works: every feature of a candidate at run[i] is a function of the nine
 (clipped at the run's ends) except one, run_len_log; a homophone-word candidate at run[i:i+2] depends only on
 run[i-4:i+6]. Government pages repeat the same phrases endlessly (成员单位, 各有关部门, the site footer), so
 keying the work on that local window lets most positions skip candidate generation, both language models and
-the stage-1 scorer. The stage-1 cut-off is linear in run_len_log, so at cache-fill time a candidate is either
-(a) pruned for every possible run length, (b) kept for every run length, or (c) borderline, and only (c) is
-re-scored exactly per call. Results are bit-identical to typo_model (tests/test_typo.py compares them).
+the stage-1 scorer. The stage-1 score is linear in run_len_log, so a window is memoised only when every
+candidate is pruned for every run length 2..512 or kept for every such length; otherwise (and for longer runs)
+the exact path runs each time. Results are bit-identical to typo_model (tests/test_typo.py compares them).
 
 Caches are bounded dicts owned by one `LocalCache` per checker; a lost race between threads only recomputes
 the same value, so `check` stays thread-safe.
