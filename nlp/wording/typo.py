@@ -47,6 +47,11 @@ class TypoChecker:
         self.cache = LocalCache(res)  # memo keyed on local windows: identical outputs, repeated phrases free
         self._run_memo: dict[str, list[Finding]] = {}  # run -> findings at offset 0 (bounded, thread-safe)
 
+    def clear_memo(self) -> None:
+        """Forget memoised runs and windows (outputs never depend on them; used for cold speed figures)."""
+        self._run_memo.clear()
+        self.cache = LocalCache(self.res)
+
     def check(self, text: str) -> list[Finding]:
         """Findings (category 'typo', severity 'warning') for suspected wrong characters in `text`."""
         return self.check_with_status(text)[0]
