@@ -8,7 +8,6 @@ command line through) so each can grow without touching this file.
 from __future__ import annotations
 
 import importlib
-import json
 import os
 import sys
 from pathlib import Path

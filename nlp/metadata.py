@@ -45,6 +45,29 @@ def _iso(y: int, m: int, d: int) -> str | None:
         return None
 
 
+_ANY_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+
+
+def to_date(value: "str | _dt.date | None") -> "_dt.date | None":
+    """ISO or Chinese date ('2024-09-29 10:00', '2024年9月29日') to a date; None when absent or impossible.
+
+    The one parser the checks share (wording date checks, scan working-day delays) so they agree on a date.
+    """
+    if value is None:
+        return None
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    m = _ANY_DATE.search(str(value))
+    if not m:
+        return None
+    try:
+        return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
 def parse_date(s: str | None) -> str | None:
     """The first date in `s` as ISO (YYYY-MM-DD): 2021年3月9日, 2021-03-22 20:06, 2018.05.29, 二〇二一年三月九日."""
     if not s:

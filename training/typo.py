@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import collections
 import json
-import math
 import re
 import statistics
 import sys

@@ -9,32 +9,16 @@ knows we fall back to Monday-Friday and say so, rather than guess silently.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 import chinese_calendar
 
+from nlp.metadata import to_date
+
 LATE_AFTER_WORKING_DAYS = 3
 
-_DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
-
-
-def parse_date(value: str | dt.date | None) -> dt.date | None:
-    """ISO or Chinese date ('2024-09-29 10:00', '2024年9月29日') to a date; None when absent or impossible."""
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    m = _DATE_RE.search(str(value))
-    if not m:
-        return None
-    try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
+parse_date = to_date  # shared with the wording date checks (nlp.metadata.to_date)
 
 
 @lru_cache(maxsize=200_000)

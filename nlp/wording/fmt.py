@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from itertools import islice
 
+from nlp.metadata import to_date
 from nlp.schema import Document, Finding
 from nlp.wording.common import MAX_FINDINGS, finding, year_of
 
@@ -37,16 +38,7 @@ _PAIRS = (("《", "》", "warning"), ("“", "”", "info"), ("（", "）", "inf
 MAX_SPAN = 300  # longest plausible 《title》 or quotation, in characters
 
 
-def _parse_date(s: str | None) -> dt.date | None:
-    if not s:
-        return None
-    m = re.match(r"(\d{4})-(\d{1,2})-(\d{1,2})", s)
-    if not m:
-        return None
-    try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-    except ValueError:
-        return None
+_parse_date = to_date  # the project's one date parser (nlp.metadata), shared with the scan's delays
 
 
 def wenhao_problems(m: re.Match, ref_year: int | None) -> list[tuple[str, str, str]]:
