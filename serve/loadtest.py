@@ -124,7 +124,7 @@ def _start_server(port: int, workers: int) -> subprocess.Popen:
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
-def _stop_server(proc: subprocess.Popen) -> None:
+def stop_server(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         proc.terminate()
         try:
@@ -254,7 +254,7 @@ async def _main(args) -> int:
                     code = 1
     finally:
         if proc is not None:
-            _stop_server(proc)
+            stop_server(proc)
     return code
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from serve.loadtest import stop_server
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -64,12 +66,7 @@ def test_govlint_serve_with_two_workers(tmp_path):
         ready = httpx.get(base + "/readyz", timeout=10)
         assert ready.status_code == 503 and ready.json()["status"] == "degraded"  # no models in tmp_path
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
+        stop_server(proc)
     out = proc.stdout.read().decode("utf-8", "replace")
     assert f"http://127.0.0.1:{port}/" in out and "2 worker" in out
 

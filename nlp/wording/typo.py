@@ -37,6 +37,13 @@ TYPE_LABEL = {
 }
 
 
+
+def _finding(start: int, end: int, best, score_: float, rule: str, message: str) -> Finding:
+    """One typo finding; the score, clipped to [0, 1], is its confidence."""
+    return Finding(category="typo", severity="warning", start=start, end=end, text=best.orig,
+                   suggestion=best.cand, rule=rule, message=message,
+                   confidence=round(min(1.0, max(0.0, score_)), 3))
+
 class TypoChecker:
     """Loaded once per process; `check` is pure and thread-safe (read-only resources)."""
 
@@ -121,22 +128,11 @@ class TypoChecker:
             a, b = best.span
             wrong_word = original[a:b]
             right_word = run[a:i] + best.cand + run[i + 1 : b]
-            out.append(
-                Finding(
-                    category="typo",
-                    severity="warning",
-                    start=off + i,
-                    end=off + i + 1,
-                    text=best.orig,
-                    suggestion=best.cand,
-                    rule=f"typo.confusion_lm:{best.ctype}",
-                    message=(
-                        f"疑似错别字（{TYPE_LABEL.get(best.ctype, '易混字')}）：'{wrong_word}' 应为 '{right_word}'"
-                        f"（'{best.orig}'→'{best.cand}'）"
-                    ),
-                    confidence=round(min(1.0, max(0.0, best_s)), 3),
-                )
-            )
+            out.append(_finding(
+                off + i, off + i + 1, best, best_s, f"typo.confusion_lm:{best.ctype}",
+                f"疑似错别字（{TYPE_LABEL.get(best.ctype, '易混字')}）：'{wrong_word}' 应为 '{right_word}'"
+                f"（'{best.orig}'→'{best.cand}'）",
+            ))
         return out
 
     def _check_pairs(self, run: str, off: int, info: RunInfo, flagged: set[int]) -> list[Finding]:
@@ -157,19 +153,8 @@ class TypoChecker:
             if best is None or best_s < res.pair_threshold or name_protected(res, run, i):
                 i += 1
                 continue
-            out.append(
-                Finding(
-                    category="typo",
-                    severity="warning",
-                    start=off + i,
-                    end=off + i + 2,
-                    text=best.orig,
-                    suggestion=best.cand,
-                    rule="typo.homophone_word",
-                    message=f"疑似同音词误用：'{best.orig}' 应为 '{best.cand}'",
-                    confidence=round(min(1.0, max(0.0, best_s)), 3),
-                )
-            )
+            out.append(_finding(off + i, off + i + 2, best, best_s, "typo.homophone_word",
+                                f"疑似同音词误用：'{best.orig}' 应为 '{best.cand}'"))
             i += 2
         return out
 
