@@ -16,6 +16,7 @@ from pathlib import Path
 
 from nlp.schema import Document, Finding, Partial
 from nlp.wording.typo_fast import LocalCache
+from nlp.wording.typo_vec import Batch, VecTables
 from nlp.wording.typo_model import (
     RunInfo,
     TypoResources,
@@ -47,8 +48,11 @@ def _finding(start: int, end: int, best, score_: float, rule: str, message: str)
 class TypoChecker:
     """Loaded once per process; `check` is pure and thread-safe (read-only resources)."""
 
-    def __init__(self, res: TypoResources, threshold: float | None = None) -> None:
+    def __init__(self, res: TypoResources, threshold: float | None = None, vectorised: bool = True) -> None:
         self.res = res
+        # stage 1 for all new runs of a page in one numpy pass (typo_vec); the memoised per-position path
+        # (typo_fast) stays for the second look after a correction and as the reference when vectorised=False
+        self.tables = VecTables.build(res) if vectorised else None
         self.threshold = float(threshold if threshold is not None else res.scorer.get("threshold", 0.9))
         self.model_id = f"typo-lm@{res.scorer.get('built', 'unknown')}"
         self.cache = LocalCache(res)  # memo keyed on local windows: identical outputs, repeated phrases free
@@ -72,29 +76,36 @@ class TypoChecker:
         truncated = max_chars is not None and len(text) > max_chars
         body = text[:max_chars] if truncated else text
         findings: list[Finding] = []
-        for off, run in cjk_runs(body):
-            if len(run) < 2:
-                continue
+        runs = [(off, run) for off, run in cjk_runs(body) if len(run) >= 2]
+        batch, where = None, {}
+        if self.tables is not None:
+            new = list(dict.fromkeys(run for _, run in runs if run not in self._run_memo))
+            where = {run: k for k, run in enumerate(new)}
+            batch = Batch(self.res, self.tables, new)
+        for off, run in runs:
             found = self._run_memo.get(run)
             if found is None:  # a run's findings depend on the run alone: boilerplate repeats are free
-                found = self._check_run(run, 0)
+                found = self._check_run(run, 0, batch, where.get(run))
                 if len(self._run_memo) >= RUN_MEMO_MAX:
                     self._run_memo.clear()
                 self._run_memo[run] = found
             findings.extend(f.model_copy(update={"start": f.start + off, "end": f.end + off}) for f in found)
         return findings, truncated
 
-    def _check_run(self, run: str, off: int) -> list[Finding]:
+    def _check_run(self, run: str, off: int, batch: Batch | None = None, r: int | None = None
+                   ) -> list[Finding]:
         """Score every position; then, with the flagged characters corrected, look again next to them.
 
         The second look finds a neighbour that was hidden because its own word was broken by the first error
         (二登奖 next to 一等奖 …); it only ever adds findings, at the same threshold.
         """
         res = self.res
-        info = RunInfo(res, run)
-        out = self._scan(run, off, range(len(run)), info, run)
+        info = RunInfo(res, run) if batch is None or r is None else None
+        first = (lambda i: batch.single(r, i)) if info is None else None
+        out = self._scan(run, off, range(len(run)), info, run, first)
         if res.lin_pair is not None:
-            out.extend(self._check_pairs(run, off, info, {f.start - off for f in out}))
+            pairs = (lambda i: batch.pairs(r, i)) if info is None else None
+            out.extend(self._check_pairs(run, off, info, {f.start - off for f in out}, pairs))
         if out:
             fixed = list(run)
             for f in out:
@@ -108,12 +119,14 @@ class TypoChecker:
                 out.sort(key=lambda f: f.start)
         return out
 
-    def _scan(self, run: str, off: int, positions, info: RunInfo, original: str) -> list[Finding]:
-        """Single-character findings at `positions` of `run` (which may carry earlier corrections)."""
+    def _scan(self, run: str, off: int, positions, info: RunInfo | None, original: str, candidates=None
+              ) -> list[Finding]:
+        """Single-character findings at `positions` of `run` (which may carry earlier corrections);
+        `candidates(i)` supplies precomputed stage-1 survivors, else the memoised per-position path runs."""
         res = self.res
         out: list[Finding] = []
         for i in positions:
-            cands = self.cache.candidates(run, i, info)
+            cands = candidates(i) if candidates is not None else self.cache.candidates(run, i, info)
             if not cands:
                 continue
             best, best_s = None, 0.0
@@ -135,7 +148,8 @@ class TypoChecker:
             ))
         return out
 
-    def _check_pairs(self, run: str, off: int, info: RunInfo, flagged: set[int]) -> list[Finding]:
+    def _check_pairs(self, run: str, off: int, info: RunInfo | None, flagged: set[int], candidates=None
+                     ) -> list[Finding]:
         """Whole-word homophone substitutions (时常→市场): both characters wrong, so single-character
         candidates cannot see them."""
         res = self.res
@@ -146,7 +160,8 @@ class TypoChecker:
                 i += 1
                 continue
             best, best_s = None, 0.0
-            for c in self.cache.pair_candidates(run, i, info):
+            pcs = candidates(i) if candidates is not None else self.cache.pair_candidates(run, i, info)
+            for c in pcs:
                 s = score(res.lin_pair, c.feats)
                 if s > best_s:
                     best, best_s = c, s
