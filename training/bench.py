@@ -1,6 +1,7 @@
 """`govlint bench TARGET`: throughput, p50/p99 latency and peak RSS, printed, on corpus documents.
 
-Targets: pipeline (all tasks), genre, completeness, wording, ingest, api (delegates to serve.loadtest).
+Targets: pipeline (all tasks), genre, completeness, wording, ingest, api (delegates to serve.loadtest),
+scan (delegates to `training.synth_crawl bench`: end-to-end `govlint scan` throughput).
 Speed claims in README and model cards come from this command, never from timed unit tests.
 """
 
@@ -48,6 +49,10 @@ def main(argv: list[str]) -> int:
         from serve.loadtest import main as api_main
 
         return api_main(argv[1:])
+    if argv and argv[0] == "scan":  # whole `govlint scan` runs on the synthetic crawl (training.synth_crawl bench)
+        from training.synth_crawl import main as synth_main
+
+        return synth_main(["bench", *argv[1:]])
     ap = argparse.ArgumentParser(prog="govlint bench")
     ap.add_argument("target", choices=["pipeline", "genre", "completeness", "wording", "ingest", "api"])
     ap.add_argument("-n", type=int, default=300, help="documents")

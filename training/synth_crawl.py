@@ -5,6 +5,7 @@ folders, with planted cases whose expected verdicts are known in advance.
     .venv/bin/govlint scan /tmp/crawl/crawl --out /tmp/scan
     .venv/bin/python -m training.synth_crawl check --crawl /tmp/crawl --scan /tmp/scan
     .venv/bin/python -m training.synth_crawl killtest --crawl /tmp/crawl --work /tmp/kt   # kill -9 + resume
+    .venv/bin/python -m training.synth_crawl bench --workers 1,2 --runs 3   # throughput (= govlint bench scan)
 
 Planted: (1) news / press conferences / notices in interpretation columns (the corpus hard set, plus news
 moved from 市级动态); (2) interpretation→document pairs (links.jsonl) with hyperlinks for half of them;
@@ -20,6 +21,7 @@ import argparse
 import html
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -50,9 +52,46 @@ PLANTED_DATES = [
     ("2024-02-07", "2024-02-20", 5, "春节2024: 02-08, 02-09, 02-18(调休), 02-19, 02-20"),
     ("2023-06-15", "2023-06-12", -3, "interpretation dated before its document"),
 ]
+# Throughput replicas (k >= 1) reword every page so that per-run memos (the typo layer's) are not handed a
+# crawl of exact repeats: another city for 三明, word-for-word synonym swaps and some merged clauses, chosen
+# pseudo-randomly per replica and page (deterministic). Replica 0 is the corpus text (the acceptance crawl).
+CITIES = ("南平", "龙岩", "宁德", "莆田", "漳州", "泉州", "赣州", "抚州", "上饶", "吉安", "丽水", "衢州",
+          "梅州", "韶关", "永州", "郴州", "怀化", "邵阳", "黄山", "宣城")
+SYNONYMS = (("加强", "强化"), ("推进", "推动"), ("提升", "提高"), ("完善", "健全"), ("相关", "有关"),
+            ("措施", "举措"), ("积极", "主动"), ("全面", "充分"), ("重点", "主要"), ("群众", "居民"),
+            ("落实", "执行"), ("促进", "带动"), ("开展", "组织"), ("要求", "规定"), ("有效", "切实"))
+MERGE_P = 0.5  # share of ， and 、 dropped: merged clauses are new character runs, as on a site's other pages
 N_MOVED_NEWS = 10
 N_DROPPED_DOCS = 4
 N_COPIES = 2
+
+
+def vary(text: str, replica: int, key: str) -> str:
+    """Reworded text for throughput replica `replica` >= 1: another city for 三明, synonym swaps, the clauses
+    of each sentence in another order and about half of the clause breaks (，、) dropped, so most character
+    runs are new (as on a site's distinct pages), not exact repeats a memo would make free."""
+    import random
+
+    if replica <= 0 or not text:
+        return text
+    rng = random.Random(f"{replica}:{key}")
+    text = text.replace("三明", CITIES[(replica - 1) % len(CITIES)])
+    swap = {a: b for a, b in SYNONYMS} | {b: a for a, b in SYNONYMS}
+    words = re.compile("|".join(sorted(swap, key=len, reverse=True)))
+    text = words.sub(lambda m: swap[m.group(0)] if rng.random() < 0.5 else m.group(0), text)
+
+    def sentence(m: re.Match) -> str:
+        clauses = re.split("[，、]", m.group(1))
+        if len(clauses) > 2:
+            head, mid, tail = clauses[0], clauses[1:-1], clauses[-1]
+            rng.shuffle(mid)  # the first and last clause stay (openings and conclusions read naturally)
+            clauses = [head, *mid, tail]
+        out = clauses[0]
+        for c in clauses[1:]:
+            out += ("" if rng.random() < MERGE_P else "，") + c
+        return out + m.group(2)
+
+    return re.sub(r"([^。！？；\n]+)([。！？；\n]|$)", sentence, text)
 
 
 def _load(name: str) -> list[dict]:
@@ -161,9 +200,13 @@ def build(out: Path, replicas: int = 1) -> dict:
         how = ("metadata", "breadcrumb", "url")[i % 3]
         folder = crawl / (f"rep{k}/" if k else "") / p["column"]
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{d}.html").write_text(_page_html(p["rec"], p["column"], how, p["related"]), encoding="utf-8")
+        rec = p["rec"] if not k else dict(p["rec"], title=vary(p["rec"]["title"], k, "t" + p["url"]),
+                                           body=vary(p["rec"]["body"], k, d))
+        rel = p["related"] if not k else [(u.replace("sm.gov.cn/", f"sm.gov.cn/rep{k}/", 1), vary(t, k, "t" + u))
+                                          for u, t in p["related"]]
+        (folder / f"{d}.html").write_text(_page_html(rec, p["column"], how, rel), encoding="utf-8")
         url = p["url"].replace("sm.gov.cn/", f"sm.gov.cn/rep{k}/", 1) if k else p["url"]
-        side = {"url": url, "title": p["rec"]["title"], "published": p["rec"]["published"]}
+        side = {"url": url, "title": rec["title"], "published": rec["published"]}
         if how == "metadata":
             side["column"] = p["column"]
         elif how == "url" and p["column"].startswith("政策解读"):
@@ -265,6 +308,76 @@ def killtest(crawl_dir: Path, work: Path, workers: int, kill_after: float, extra
             "tables": {t: len(v) for t, v in da.items()}, "identical": same, "differences": diff}
 
 
+def _scan_once(crawl: Path, out: Path, workers: int, engine: str, pages: int, typo: bool, tasks: str | None) -> dict:
+    """One `govlint scan` in a fresh process (fresh memos, cold start), timed from outside."""
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [sys.executable, "-m", "nlp.cli", "scan", str(crawl), "--out", str(out), "--workers", str(workers),
+           "--engine", engine, "--limit", str(pages)] + (["--tasks", tasks] if tasks else [])
+    env = dict(os.environ, GOVLINT_PROGRESS="0", GOVLINT_LOG_LEVEL="ERROR", GOVLINT_WORDING_TYPO="1" if typo else "0")
+    load0 = os.getloadavg()[0]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"scan failed ({proc.returncode}): {proc.stderr[-2000:]}")
+    stats = next(json.loads(line) for line in reversed(proc.stderr.splitlines()) if line.startswith('{"inputs"'))
+    n = stats["analysed"]
+    import sqlite3
+    import statistics
+
+    db = sqlite3.connect(out / "scan.db")
+    cold, warm = [], []  # worker CPU ms of corpus pages (replica 0) and of reworded replicas
+    for pid, timings in db.execute("SELECT id, timings FROM pages"):
+        (warm if "/rep" in pid else cold).append(json.loads(timings).get("cpu", 0.0))
+    db.close()
+    parent = {k: round(v * 1000 / n, 3) for k, v in stats["parent_stage_cpu_s"].items() if k != "startup"}
+    return {
+        "pages": n, "process_wall_s": round(wall, 2),
+        "e2e_pages_per_s": round(n / wall, 1),  # interpreter start to last report file written
+        "pass1_pages_per_s": stats.get("pages_per_s"), "steady_pages_per_s": stats.get("steady_pages_per_s"),
+        "startup_s": stats.get("engine_start_s"), "first_result_s": stats.get("first_result_s"),
+        "pass2_and_reports_s": stats.get("pass2_s"),
+        "worker_cpu_ms_per_page": stats["worker_stage_cpu_ms_per_page"],
+        "worker_cpu_ms_median_page": {"corpus_pages": round(statistics.median(cold), 2) if cold else None,
+                                      "reworded_replicas": round(statistics.median(warm), 2) if warm else None},
+        "parent_cpu_ms_per_page": parent, "parent_startup_cpu_s": round(stats["parent_stage_cpu_s"].get("startup", 0), 2),
+        "parent_stage_wall_s": stats.get("parent_stage_wall_s"),
+        "cpu_bound_pages_per_s_2_cores": stats.get("cpu_bound_pages_per_s_2_cores"),
+        "peak_rss_mb": stats.get("peak_rss_mb"), "load_avg_1m": [round(load0, 2), round(os.getloadavg()[0], 2)],
+    }
+
+
+def _median_tree(runs: list):
+    """Median of every number across runs, keeping the structure (dicts nested)."""
+    import statistics
+
+    first = runs[0]
+    if isinstance(first, dict):
+        return {k: _median_tree([r.get(k) for r in runs]) for k in first}
+    vals = [v for v in runs if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if isinstance(first, list) and all(isinstance(r, list) for r in runs):
+        return [_median_tree([r[i] for r in runs]) for i in range(len(first))]
+    return round(statistics.median(vals), 2) if vals else first
+
+
+def bench(crawl_dir: Path, pages: int, workers: list[int], engine: str, runs: int, typo: list[bool],
+          tasks: str | None, work: Path, replicas: int) -> list[dict]:
+    """Scan throughput on the reworded synthetic crawl: medians of `runs` cold runs per configuration."""
+    if not (crawl_dir / "crawl").is_dir():
+        build(crawl_dir, replicas)
+    out = []
+    for t in typo:
+        for w in workers:
+            res = [_scan_once(crawl_dir / "crawl", work / f"scan_{engine}_{w}", w, engine, pages, t, tasks)
+                   for _ in range(runs)]
+            row = {"engine": engine, "workers": w, "typo": t, "tasks": tasks or "genre,completeness,wording",
+                   "runs": runs, "median": _median_tree(res),
+                   "e2e_pages_per_s_each_run": [r["e2e_pages_per_s"] for r in res]}
+            print(json.dumps(row, ensure_ascii=False), flush=True)
+            out.append(row)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m training.synth_crawl")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -279,9 +392,24 @@ def main(argv: list[str] | None = None) -> int:
     k.add_argument("--work", type=Path, required=True)
     k.add_argument("--workers", type=int, default=2)
     k.add_argument("--kill-after", type=float, default=8.0)
+    bn = sub.add_parser("bench", help="scan throughput: medians of cold runs, per-stage CPU, start-up, peak RSS")
+    bn.add_argument("--crawl", type=Path, default=Path("/tmp/govlint_scan_bench"),
+                    help="built here (with --replicas reworded copies) if it has no crawl/ yet")
+    bn.add_argument("--replicas", type=int, default=10)
+    bn.add_argument("--pages", type=int, default=3000)
+    bn.add_argument("--workers", default="2", help="comma-separated, e.g. 1,2")
+    bn.add_argument("--engine", choices=["local", "ray"], default="local")
+    bn.add_argument("--runs", type=int, default=3)
+    bn.add_argument("--typo", choices=["on", "off", "both"], default="both")
+    bn.add_argument("--tasks", default=None)
+    bn.add_argument("--work", type=Path, default=Path("/tmp/govlint_scan_bench_out"))
     args, rest = ap.parse_known_args(argv)
     if args.cmd == "build":
         print(json.dumps(build(args.out, args.replicas), ensure_ascii=False))
+    elif args.cmd == "bench":
+        typo = {"on": [True], "off": [False], "both": [False, True]}[args.typo]
+        bench(args.crawl, args.pages, [int(w) for w in args.workers.split(",")], args.engine, args.runs, typo,
+              args.tasks, args.work, args.replicas)
     elif args.cmd == "check":
         print(json.dumps(check(args.crawl, args.scan), ensure_ascii=False, indent=1))
     else:

@@ -14,6 +14,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from nlp.atomic import AtomicWriter
@@ -21,7 +22,7 @@ from nlp.log import get_logger
 from nlp.scan.engine import EngineError, make_engine
 from nlp.scan.inputs import WARC_SUFFIXES, PAGE_SUFFIXES, RawPage, iter_inputs
 from nlp.scan.pass2 import run_pass2
-from nlp.scan.store import Store, unpack
+from nlp.scan.store import Store
 from nlp.scan.worker import DEFAULT_FACTORY, pipeline_signature
 
 log = get_logger(__name__)
@@ -94,7 +95,9 @@ def _todo(inputs: list[str], store: Store, sig: str, force: bool, limit: int | N
     buf: list[tuple[RawPage, str]] = []
 
     def flush() -> Iterator[tuple[RawPage, str]]:
+        c0 = time.process_time()
         done = {} if force else store.done_hashes(r.id for r, _ in buf)
+        stats["_read_cpu"] += time.process_time() - c0
         for raw, h in buf:
             if done.get(raw.id) == (h, sig):
                 stats["skipped"] += 1
@@ -103,13 +106,20 @@ def _todo(inputs: list[str], store: Store, sig: str, force: bool, limit: int | N
                 yield raw, h
         buf.clear()
 
-    for raw in iter_inputs(inputs):
+    pages = iter_inputs(inputs)
+    while True:
+        c0 = time.process_time()
+        raw = next(pages, None)
+        if raw is None:
+            break
         if raw.id in seen:
+            stats["_read_cpu"] += time.process_time() - c0
             stats["duplicates"] += 1
             continue
         seen.add(raw.id)
         stats["inputs"] += 1
         buf.append((raw, raw.content_hash()))
+        stats["_read_cpu"] += time.process_time() - c0
         if len(buf) >= 256:
             yield from flush()
         if limit and stats["inputs"] >= limit:
@@ -134,8 +144,8 @@ def export_reports(store: Store, path: Path) -> int:
             rep["flags"] = flags.get(pid, [])
             if pid in related and rep.get("completeness") is not None:
                 rep["completeness"] = json.loads(related[pid])
-            if timings:
-                rep["timings_ms"] = json.loads(timings)
+            if timings:  # the pipeline's wall ms plus the page's total and CPU (per-stage CPU stays in scan.db)
+                rep["timings_ms"] = {k: v for k, v in json.loads(timings).items() if not k.endswith("_cpu")}
             fh.write(json.dumps(rep, ensure_ascii=False) + "\n")
             n += 1
     return n
@@ -170,6 +180,31 @@ def _rates(arrivals: list[float], worker_cpu_ms: float, parent_cpu_s: float, wor
     return out
 
 
+class _Clock:
+    """CPU and wall seconds of the parent's stages (startup, SQLite writes, pass 2, each report file)."""
+
+    def __init__(self) -> None:
+        self.cpu: dict[str, float] = {}
+        self.wall: dict[str, float] = {}
+
+    @contextmanager
+    def __call__(self, name: str):
+        c0, w0 = time.process_time(), time.perf_counter()
+        try:
+            yield
+        finally:
+            self.cpu[name] = self.cpu.get(name, 0.0) + time.process_time() - c0
+            self.wall[name] = self.wall.get(name, 0.0) + time.perf_counter() - w0
+
+
+def _peak_rss_mb() -> dict:
+    """Peak resident memory of this process and of its largest child (the workers, once they have exited)."""
+    import resource
+
+    return {"parent": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+            "largest_worker": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = build_parser()
     args = ap.parse_args(argv)
@@ -186,61 +221,85 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(str(exc))
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
-    store = Store(out / DB_NAME)
     sig = pipeline_signature(args.pipeline_factory, args.models, tasks)
-    store.set_meta(inputs=json.dumps(args.inputs, ensure_ascii=False), pipeline_sig=sig)
-    stats = {"inputs": 0, "skipped": 0, "analysed": 0, "duplicates": 0, "failed": 0}
-    t0, parent_cpu0 = time.perf_counter(), time.process_time()
+    stats = {"inputs": 0, "skipped": 0, "analysed": 0, "duplicates": 0, "failed": 0, "_read_cpu": 0.0}
+    clock = _Clock()
+    t0 = time.perf_counter()
     arrivals: list[float] = []  # when each result came back, for the steady-state rate
-    worker_cpu_ms = 0.0
+    stage_ms: dict[str, float] = {}  # worker CPU ms summed by stage
     try:
-        engine = make_engine(args.engine, args.workers, args.pipeline_factory, args.models, tasks=tasks,
-                             **({"address": args.ray_address} if args.engine == "ray" else {}))
+        # the engine first: the local engine loads the models here and forks its workers, before the
+        # database connection or the progress bar's thread exist
+        with clock("startup"):
+            engine = make_engine(args.engine, args.workers, args.pipeline_factory, args.models, tasks=tasks,
+                                 **({"address": args.ray_address} if args.engine == "ray" else {}))
     except EngineError as exc:
         print(f"govlint scan: {exc}", file=sys.stderr)
-        store.close()
         return 2
+    store = Store(out / DB_NAME)
+    store.set_meta(inputs=json.dumps(args.inputs, ensure_ascii=False), pipeline_sig=sig)
     interrupted = False
     buf: list[dict] = []
     bar = _progress(_estimate_total(args.inputs) if not args.limit else args.limit, "scan")
     try:
         last = time.monotonic()
         engine_start_s = time.perf_counter() - t0
+        parent_cpu0 = time.process_time()
         for row in engine.run(_todo(args.inputs, store, sig, args.force, args.limit, stats, bar), sig):
             arrivals.append(time.perf_counter())
-            worker_cpu_ms += json.loads(row["timings"]).get("cpu", 0.0)
+            for k, v in json.loads(row["timings"]).items():
+                if k.endswith("_cpu") or k == "cpu":
+                    stage_ms[k] = stage_ms.get(k, 0.0) + v
             buf.append(row)
             stats["analysed"] += 1
             bar.update(1)
             if len(buf) >= args.batch or time.monotonic() - last > 5:
-                store.write_results(buf)
+                with clock("sqlite"):
+                    store.write_results(buf)
                 buf.clear()
                 last = time.monotonic()
                 bar.set_postfix(skipped=stats["skipped"], refresh=False)
-        store.write_results(buf)
+        with clock("sqlite"):
+            store.write_results(buf)
         buf.clear()
         bar.close()
+        parent_cpu_s = time.process_time() - parent_cpu0
         analyse_s = time.perf_counter() - t0
         stats["failed"] = getattr(engine, "failed", 0)
         if not args.no_report:
             t1 = time.perf_counter()
-            p2 = run_pass2(store, engine.relate if "completeness" in tasks else None, sig, progress=lambda **kw: _progress(unit="pair", **kw))
-            n = export_reports(store, out / "reports.jsonl")
+            with clock("pass2"):
+                p2 = run_pass2(store, engine.relate if "completeness" in tasks else None, sig,
+                               progress=lambda **kw: _progress(unit="pair", **kw),
+                               relate_many=getattr(engine, "relate_many", None) if "completeness" in tasks else None)
+            with clock("reports_jsonl"):
+                n = export_reports(store, out / "reports.jsonl")
             from nlp.scan.report_data import collect
             from nlp.scan.report_html import write_html
             from nlp.scan.report_xlsx import write_xlsx
 
-            rd = collect(store)
-            write_html(rd, out / "report.html")
-            write_xlsx(rd, out / "report.xlsx")
+            with clock("report_data"):
+                rd = collect(store)
+            with clock("report_html"):
+                write_html(rd, out / "report.html")
+            with clock("report_xlsx"):
+                write_xlsx(rd, out / "report.xlsx")
             stats.update(pass2_s=round(time.perf_counter() - t1, 2), reports=n, **{f"p2_{k}": v for k, v in p2.items()})
             stats["flags"] = rd.summary["flags"]
+        clock.cpu["read_hash"] = stats.pop("_read_cpu")
         stats.update(analyse_s=round(analyse_s, 2), engine_start_s=round(engine_start_s, 2),
+                     first_result_s=round(arrivals[0] - t0, 2) if arrivals else None,
                      pages_per_s=round(stats["analysed"] / analyse_s, 1) if analyse_s > 0 else None,
-                     **_rates(arrivals, worker_cpu_ms, time.process_time() - parent_cpu0, args.workers),
-                     total_s=round(time.perf_counter() - t0, 2), engine=engine.name, workers=args.workers)
+                     **_rates(arrivals, stage_ms.get("cpu", 0.0), parent_cpu_s, args.workers),
+                     total_s=round(time.perf_counter() - t0, 2), engine=engine.name, workers=args.workers,
+                     start_method=getattr(engine, "start_method", None),
+                     worker_stage_cpu_ms_per_page={k.removesuffix("_cpu"): round(v / len(arrivals), 3)
+                                                   for k, v in sorted(stage_ms.items())} if arrivals else {},
+                     parent_stage_cpu_s={k: round(v, 3) for k, v in clock.cpu.items()},
+                     parent_stage_wall_s={k: round(v, 3) for k, v in clock.wall.items()})
     except KeyboardInterrupt:
         interrupted = True
+        stats.pop("_read_cpu", None)
         store.write_results(buf)
         print(f"\ninterrupted: {store.count()} pages are stored in {out / DB_NAME}; re-run the same command to resume",
               file=sys.stderr)
@@ -254,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
         store.close()
     if interrupted:
         return 130
+    stats["peak_rss_mb"] = _peak_rss_mb()
     print(json.dumps(stats, ensure_ascii=False), file=sys.stderr)
     print(f"wrote {out / 'reports.jsonl'}, {out / DB_NAME}, {out / 'report.html'}, {out / 'report.xlsx'}"
           if not args.no_report else f"pass 1 done: {out / DB_NAME}", file=sys.stderr)

@@ -6,7 +6,6 @@ offers `relate()` for pass 2. Models load once per worker process / Ray actor, n
 
 from __future__ import annotations
 
-import json
 import multiprocessing as mp
 import os
 import pickle
@@ -48,20 +47,39 @@ class InProcessEngine:
         pass
 
 
+def _start_method(requested: str | None = None) -> str:
+    """fork where the platform has it (Linux): the parent loads the models once and the workers share them
+    copy-on-write, so a worker starts in milliseconds instead of re-importing sklearn/pandas and re-reading
+    every model (seconds each). GOVLINT_SCAN_START=spawn restores fresh interpreters."""
+    want = requested or os.environ.get("GOVLINT_SCAN_START") or "fork"
+    return want if want in mp.get_all_start_methods() else "spawn"
+
+
 class LocalEngine:
-    """A process pool; each worker loads the pipeline once in its initializer (spawned, so no fork of a
-    parent holding threads or torch state)."""
+    """A process pool. With fork (default on Linux) the parent loads the pipeline once, freezes it out of the
+    garbage collector's reach (so workers do not copy its pages by touching them) and forks the workers
+    before any thread exists; with spawn each worker loads the pipeline in its initializer."""
 
     name = "local"
 
     def __init__(self, factory: str, models_dir: str | None, workers: int = 2, chunk: int = 8,
-                 tasks: tuple[str, ...] = worker.TASKS, **_: object) -> None:
+                 tasks: tuple[str, ...] = worker.TASKS, start_method: str | None = None, **_: object) -> None:
         self.workers = max(1, workers)
         self.chunk = chunk
         self.failed = 0
-        self.ex = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context("spawn"),
-                                      initializer=worker.init_worker, initargs=(factory, models_dir, 1, True, tasks))
+        self.start_method = _start_method(start_method)
+        if self.start_method == "fork":
+            import gc
 
+            worker.init_worker(factory, models_dir, threads=1, worker_process=False, tasks=tasks)
+            gc.collect()
+            gc.freeze()
+        self.ex = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context(self.start_method),
+                                      initializer=worker.init_worker, initargs=(factory, models_dir, 1, True, tasks))
+        # start every worker now (fork: all at once, before the progress bar's monitor thread exists) and wait
+        # until they are ready, so start-up is measured apart from analysis
+        for f in [self.ex.submit(worker.load_seconds) for _ in range(self.workers)]:
+            f.result()
     def run(self, items: Iterator[Item], sig: str) -> Iterator[dict]:
         it = iter(items)
         pending: dict[Future, list[Item]] = {}
@@ -95,6 +113,10 @@ class LocalEngine:
     def relate(self, interp_doc_json: str, doc_json: str) -> str | None:
         return self.ex.submit(worker.relate, interp_doc_json, doc_json).result()
 
+    def relate_many(self, pairs: list[tuple[str, str]]) -> list[str | None]:
+        """Pass 2's copy ratios, spread over the workers (results in input order)."""
+        return list(self.ex.map(worker.relate_pair, pairs, chunksize=max(1, len(pairs) // (self.workers * 4) or 1)))
+
     def close(self) -> None:
         self.ex.shutdown(wait=True, cancel_futures=True)
 
@@ -110,7 +132,7 @@ class _RayAnalyzer:
         out = []
         for blob, h in zip(batch["raw"], batch["hash"]):
             raw = pickle.loads(bytes(blob))
-            out.append(json.dumps(worker.analyse(raw, str(h), self.sig), ensure_ascii=False))
+            out.append(pickle.dumps(worker.analyse(raw, str(h), self.sig)))
         return {"result": out}
 
 
@@ -168,7 +190,7 @@ class RayEngine:
             try:
                 for batch in out.iter_batches(batch_size=None, batch_format="numpy"):
                     for result in batch["result"]:
-                        yield json.loads(result)
+                        yield pickle.loads(bytes(result))
             except Exception as exc:  # the cluster failed mid-block: keep what was written, say how to resume
                 raise EngineError(f"Ray execution failed ({type(exc).__name__}: {exc}); results written so far are "
                                   "kept — re-run to resume") from exc

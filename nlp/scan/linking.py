@@ -10,7 +10,7 @@ never has to reload page bodies.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from urllib.parse import urljoin, urlsplit
@@ -182,6 +182,8 @@ def link_all(pages: list[PageKey]) -> dict[str, LinkResult]:
     contains = _contains_index({norm_title(m) for p in pages if p.role == "interpretation"
                                 for m in p.mentions.title_mentions + p.mentions.body_mentions}, docs_norm)
     doc_by_id = {d.id: d for d in docs}
+    all_norm = {**docs_norm, **inner_norm}
+    char_counts: dict[str, Counter] = {}
     results: dict[str, LinkResult] = {}
     for p in pages:
         if p.role != "interpretation":
@@ -214,7 +216,7 @@ def link_all(pages: list[PageKey]) -> dict[str, LinkResult]:
                         offer(doc_id, 0.7, "fileno", {"fileno": f})
         if not cands:
             for m in p.mentions.title_mentions:
-                for doc_id, ratio in _fuzzy(m, gram_index, {**docs_norm, **inner_norm}, inner_norm):
+                for doc_id, ratio in _fuzzy(m, gram_index, all_norm, inner_norm, char_counts):
                     offer(doc_id, 0.5 + 0.2 * ratio, "fuzzy_title", {"mention": m, "similarity": round(ratio, 3)})
         if not cands:
             continue
@@ -250,8 +252,12 @@ def _gram_index(titles: dict[str, str]) -> dict[str, set[str]]:
     return idx
 
 
-def _fuzzy(mention: str, idx: dict[str, set[str]], titles: dict[str, str], inner: dict[str, str]) -> list[tuple[str, float]]:
-    """Near-identical titles ('若干措施' vs '的若干措施', dropped city prefix): trigram candidates, then difflib."""
+def _fuzzy(mention: str, idx: dict[str, set[str]], titles: dict[str, str], inner: dict[str, str],
+           char_counts: dict[str, Counter] | None = None) -> list[tuple[str, float]]:
+    """Near-identical titles ('若干措施' vs '的若干措施', dropped city prefix): trigram candidates, then difflib.
+
+    difflib's ratio is bounded above by the shared-character count (its quick_ratio); candidates whose bound is
+    under the cut-off skip the SequenceMatcher entirely (its exact value would not be used)."""
     m = norm_title(mention)
     if len(m) < MIN_MENTION:
         return []
@@ -259,10 +265,17 @@ def _fuzzy(mention: str, idx: dict[str, set[str]], titles: dict[str, str], inner
     for g in _grams(m):
         for d in idx.get(g, ()):
             counts[d] += 1
+    cache = char_counts if char_counts is not None else {}
+    mc = Counter(m)
     out = []
     for d, c in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:20]:
         target = inner.get(d) or titles[d]
-        ratio = SequenceMatcher(None, m, target).ratio()
+        tc = cache.get(target)
+        if tc is None:
+            tc = cache[target] = Counter(target)
+        total = len(m) + len(target)
+        bound = 2.0 * sum(min(n, tc[ch]) for ch, n in mc.items()) / total if total else 1.0
+        ratio = SequenceMatcher(None, m, target).ratio() if bound >= FUZZY_MIN else 0.0
         tail = _TAIL.split(titles[d])[-1]
         if ratio < FUZZY_MIN and len(tail) >= 10 and m.startswith(tail):
             ratio = FUZZY_MIN  # listing pages cut long titles ('…行动方案（2023'): a prefix of the mention

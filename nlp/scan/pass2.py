@@ -40,9 +40,11 @@ def _role(row: dict, facts: PageFacts) -> str:
 
 
 def run_pass2(store: Store, relate: Callable[[str, str], str | None] | None, sig: str,
-              progress: Callable | None = None) -> dict:
+              progress: Callable | None = None,
+              relate_many: Callable[[list[tuple[str, str]]], list[str | None]] | None = None) -> dict:
     """Link, relate, flag. `relate(interp_doc_json, doc_json) -> completeness JSON | None` runs the
-    pipeline's completeness with the document; None skips copy ratios (reported as not computed)."""
+    pipeline's completeness with the document; None skips copy ratios (reported as not computed).
+    `relate_many`, when given, does a list of pairs at once (the local engine spreads them over its workers)."""
     rows = store.rows("SELECT id, url, title, fileno, published, written, genre, genre_confidence, genre_abstained, "
                       "column_name, column_kind, content_hash, mentions, report IS NOT NULL AS has_report FROM pages")
     facts = {r["id"]: _facts(r) for r in rows}
@@ -55,9 +57,11 @@ def run_pass2(store: Store, relate: Callable[[str, str], str | None] | None, sig
 
     copy: dict[str, float | None] = {}
     todo = []
+    cache = {(r["interp_id"], r["doc_id"]): r for r in
+             store.rows("SELECT interp_id, doc_id, interp_hash, doc_hash, pipeline_sig, copy_ratio FROM related")}
     for lk in links.values():
         i, d = by_id[lk.interp_id], by_id[lk.doc_id]
-        cached = store.related(lk.interp_id, lk.doc_id)
+        cached = cache.get((lk.interp_id, lk.doc_id))
         if cached and cached["interp_hash"] == i["content_hash"] and cached["doc_hash"] == d["content_hash"] \
                 and cached["pipeline_sig"] == sig:
             copy[lk.interp_id] = cached["copy_ratio"]
@@ -65,23 +69,33 @@ def run_pass2(store: Store, relate: Callable[[str, str], str | None] | None, sig
             todo.append(lk)
     if relate is not None and todo:
         bar = progress(total=len(todo), desc="relate") if progress else None
-        batch = []
-        for lk in todo:
-            i, d = by_id[lk.interp_id], by_id[lk.doc_id]
-            try:
-                comp = relate(store.doc_json(lk.interp_id), store.doc_json(lk.doc_id))
-            except Exception as exc:  # a failing analyser must not stop the report
-                log.warning("relate_failed", interp=lk.interp_id, error=str(exc))
-                comp = None
-            ratio = json.loads(comp).get("copy_ratio") if comp else None
-            copy[lk.interp_id] = ratio
-            batch.append((lk.interp_id, lk.doc_id, i["content_hash"], d["content_hash"], sig, comp, ratio))
-            if len(batch) >= 200:
-                store.put_related(batch)
-                batch = []
+        for start in range(0, len(todo), 200):
+            part = todo[start: start + 200]
+            pairs = [(store.doc_json(lk.interp_id), store.doc_json(lk.doc_id)) for lk in part]
+            comps: list[str | None] = []
+            if relate_many is not None:
+                try:
+                    comps = relate_many(pairs)
+                except Exception as exc:  # fall back to one by one, so one bad pair cannot sink the batch
+                    log.warning("relate_batch_failed", error=str(exc))
+                    comps = []
+            if len(comps) != len(part):
+                comps = []
+                for lk, (ij, dj) in zip(part, pairs):
+                    try:
+                        comps.append(relate(ij, dj))
+                    except Exception as exc:  # a failing analyser must not stop the report
+                        log.warning("relate_failed", interp=lk.interp_id, error=str(exc))
+                        comps.append(None)
+            batch = []
+            for lk, comp in zip(part, comps):
+                i, d = by_id[lk.interp_id], by_id[lk.doc_id]
+                ratio = json.loads(comp).get("copy_ratio") if comp else None
+                copy[lk.interp_id] = ratio
+                batch.append((lk.interp_id, lk.doc_id, i["content_hash"], d["content_hash"], sig, comp, ratio))
+            store.put_related(batch)
             if bar:
-                bar.update(1)
-        store.put_related(batch)
+                bar.update(len(part))
         if bar:
             bar.close()
 

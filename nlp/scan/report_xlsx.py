@@ -2,45 +2,54 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from nlp.atomic import AtomicWriter
 from nlp.scan.report_data import ReportData
 
 _BAD = PatternFill("solid", fgColor="FFF5F5")
-_ILLEGAL = {c for c in range(32) if c not in (9, 10, 13)}
+_BOLD = Font(bold=True)
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")  # control characters XML (and so xlsx) cannot hold
 
 
 def _clean(v):
     if isinstance(v, str):
-        return "".join(ch for ch in v if ord(ch) not in _ILLEGAL)[:32000]
+        return _ILLEGAL.sub("", v)[:32000]
     return v
 
 
 def _sheet(wb: Workbook, name: str, rows: list[dict], cols: list[tuple[str, str]], bad=lambda r: False) -> None:
+    """One streamed sheet (write-only mode: rows go straight to the file, no per-row re-scan of the sheet)."""
     ws = wb.create_sheet(name)
-    ws.append([h for _, h in cols])
-    for c in ws[1]:
-        c.font = Font(bold=True)
-    for r in rows:
-        ws.append([_clean(r.get(k)) for k, _ in cols])
-        if bad(r):
-            for c in ws[ws.max_row]:
-                c.fill = _BAD
+    for i, (_, h) in enumerate(cols, 1):
+        ws.column_dimensions[get_column_letter(i)].width = min(60, max(10, len(h) + 4))
     ws.freeze_panes = "A2"
     if rows:
-        ws.auto_filter.ref = ws.dimensions
-    for i, (_, h) in enumerate(cols, 1):
-        ws.column_dimensions[ws.cell(1, i).column_letter].width = min(60, max(10, len(h) + 4))
+        ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(rows) + 1}"
+    ws.append([_cell(ws, h, font=_BOLD) for _, h in cols])
+    for r in rows:
+        values = [_clean(r.get(k)) for k, _ in cols]
+        ws.append([_cell(ws, v, fill=_BAD) for v in values] if bad(r) else values)
+
+
+def _cell(ws, value, font=None, fill=None):
+    c = WriteOnlyCell(ws, value=value)
+    if font is not None:
+        c.font = font
+    if fill is not None:
+        c.fill = fill
+    return c
 
 
 def write_xlsx(rd: ReportData, path: Path) -> None:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "summary"
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("summary")
     for k, v in rd.summary.items():
         if isinstance(v, dict):
             for k2, v2 in v.items():

@@ -52,6 +52,27 @@ def unpack(b: bytes | None) -> str | None:
     return zlib.decompress(b).decode("utf-8") if b is not None else None
 
 
+def result_rows(rep: Report, *, id: str, origin: str, content_hash: str, pipeline_sig: str, column: str | None,
+                column_source: str | None, column_kind: str | None, doc_json: str, mentions: str
+                ) -> tuple[tuple, list[tuple]]:
+    """A page's `pages` row (every column before `timings`, blobs compressed) and its `findings` rows.
+
+    Built in the worker from the Report object it already holds, so the single writing process neither
+    re-parses the report nor compresses anything."""
+    d = rep.document
+    g = rep.genre
+    findings = rep.findings or []
+    page = (id, origin, content_hash, pipeline_sig, d.url, column, column_source, column_kind, d.title, d.published,
+            d.written, d.fileno, d.publisher, d.source, d.chars, g.label if g else None, g.confidence if g else None,
+            int(g.abstained) if g else None, rep.completeness.score if rep.completeness else None,
+            len(findings) if rep.findings is not None else None,
+            sum(f.severity == "serious" for f in findings) if rep.findings is not None else None,
+            len(rep.errors), mentions, pack(doc_json), pack(rep.model_dump_json()))
+    rows = [(id, i, f.category, f.severity, f.start, f.end, f.text, f.suggestion, f.rule, f.message, f.confidence)
+            for i, f in enumerate(findings)]
+    return page, rows
+
+
 class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
@@ -77,34 +98,18 @@ class Store:
         return out
 
     def write_results(self, results: list[dict]) -> None:
-        """One transaction per batch: either the whole batch is stored or none of it."""
+        """One transaction per batch: either the whole batch is stored or none of it. The rows were built
+        by the workers (`result_rows`), so this is a few executemany calls."""
         if not results:
             return
         now = time.time()
         self.db.execute("BEGIN IMMEDIATE")
         try:
-            for r in results:
-                rep = Report.model_validate_json(r["report"])
-                d = rep.document
-                g = rep.genre
-                findings = rep.findings or []
-                self.db.execute(
-                    "INSERT OR REPLACE INTO pages VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (r["id"], r["origin"], r["content_hash"], r["pipeline_sig"], d.url, r["column"],
-                     r["column_source"], r["column_kind"], d.title, d.published, d.written, d.fileno, d.publisher,
-                     d.source, d.chars, g.label if g else None, g.confidence if g else None,
-                     int(g.abstained) if g else None,
-                     rep.completeness.score if rep.completeness else None,
-                     len(findings) if rep.findings is not None else None,
-                     sum(f.severity == "serious" for f in findings) if rep.findings is not None else None,
-                     len(rep.errors), r["mentions"], pack(r["doc"]), pack(r["report"]), r["timings"], now),
-                )
-                self.db.execute("DELETE FROM findings WHERE page_id=?", (r["id"],))
-                self.db.executemany(
-                    'INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?)',
-                    [(r["id"], i, f.category, f.severity, f.start, f.end, f.text, f.suggestion, f.rule, f.message,
-                      f.confidence) for i, f in enumerate(findings)],
-                )
+            self.db.executemany(f"INSERT OR REPLACE INTO pages VALUES ({','.join('?' * 27)})",
+                                [(*r["page"], r["timings"], now) for r in results])
+            self.db.executemany("DELETE FROM findings WHERE page_id=?", [(r["id"],) for r in results])
+            self.db.executemany("INSERT INTO findings VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                                [f for r in results for f in r["findings"]])
             self.db.execute("COMMIT")
         except BaseException:
             self.db.execute("ROLLBACK")
