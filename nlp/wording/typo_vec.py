@@ -64,9 +64,13 @@ _GOLD = np.uint64(0x9E3779B97F4A7C15)
 class KeyIndex:
     """Open-addressing hash of non-negative int64 keys -> row, looked up for whole arrays at once.
 
-    Why not `searchsorted`: a binary search costs ~20 cache misses per query over a 570k-key table, which
-    made it most of the vectorised pass; a half-empty hash table needs ~1.3 probes.
+    Why not only `searchsorted`: a binary search costs ~20 cache misses per query over a 570k-key table,
+    which made it most of the vectorised pass; a mostly empty hash table answers ~97% of queries within
+    three probes. The few left after three vectorised probing rounds (long clusters) go to `searchsorted`
+    at once instead of paying a dozen more rounds of numpy overhead.
     """
+
+    ROUNDS = 3
 
     def __init__(self, keys: np.ndarray) -> None:
         keys = np.asarray(keys, dtype=np.int64)  # unique by construction (packing is one-to-one)
@@ -83,6 +87,9 @@ class KeyIndex:
         self.slot_row = np.full(size, -1, dtype=np.int32)
         self.slot_key[slot] = keys[order]
         self.slot_row[slot] = order
+        by_key = np.argsort(keys, kind="stable")
+        self.sorted_keys = keys[by_key]
+        self.sorted_rows = by_key.astype(np.int32)
 
     def _hash(self, q: np.ndarray) -> np.ndarray:
         return ((q.astype(np.uint64) * _GOLD) >> self.shift).astype(np.int64)
@@ -95,12 +102,19 @@ class KeyIndex:
             return out
         h = self._hash(q)
         todo = np.arange(len(q))
-        while len(todo):
+        for _ in range(self.ROUNDS):
             sk = self.slot_key[h]
             hit = (sk == q[todo]) & (sk >= 0)
             out[todo[hit]] = self.slot_row[h[hit]]
             go_on = ~hit & (sk != -1)
             todo, h = todo[go_on], h[go_on] + 1
+            if not len(todo):
+                return out
+        if len(self.sorted_keys):
+            rest = q[todo]
+            pos = np.minimum(np.searchsorted(self.sorted_keys, rest), len(self.sorted_keys) - 1)
+            ok = self.sorted_keys[pos] == rest
+            out[todo[ok]] = self.sorted_rows[pos[ok]]
         return out
 
 
@@ -114,12 +128,16 @@ class VecTables:
     mk_chars: np.ndarray  # packed completion characters, flat
     cf_type: np.ndarray  # confusion pair row -> CONF_TYPES index
     cf_rank: np.ndarray  # position of cand in the orig's confusion dict (reference iteration order)
+    cf_char: np.ndarray  # confusion pair row -> packed cand
+    cf_start: np.ndarray  # per packed orig char: its first confusion pair row (rows of one orig are contiguous)
+    cf_count: np.ndarray  # per packed orig char: its confusion pair rows
     conf_size: np.ndarray  # per packed char
     char_lc: np.ndarray  # per packed char: math.log(lexicon count + 1)
     lex_ix: KeyIndex
     ng_ix: KeyIndex  # corpus 2-, 3- and 4-grams (packed keys of different lengths never collide)
     mk_ix: KeyIndex
     cf_ix: KeyIndex  # (orig << 15) | cand
+    mw_ix: KeyIndex  # every word the masked index completes (lexicon words of 2-4 characters, count >= min)
 
     def __post_init__(self) -> None:
         self.homophones: dict[str, list[str]] = {}  # bigram -> pair_homophones (bounded memo)
@@ -156,28 +174,38 @@ class VecTables:
         mk_len = np.concatenate(lens)
         mk_start = np.cumsum(mk_len) - mk_len
         mk_chars = _codes("".join(chars))
+        mk_all = np.concatenate(mkeys)
+        qpos_all = np.concatenate([np.array([m.index("?") for m in ks if _pack_cjk([m.replace("?", "\u4e00")], len(m))[1][0]],
+                                            dtype=np.int64) for ks in by_len.values()])
+        sh = BITS * np.repeat(qpos_all, mk_len)
+        mwords = np.unique(np.repeat(mk_all, mk_len) + ((mk_chars - np.int64(MASK)) << sh))
         ck, ct, cr = [], [], []
         conf_size = np.zeros(MASK + 1, dtype=np.int64)
+        cf_start = np.zeros(MASK + 1, dtype=np.int64)
+        cf_count = np.zeros(MASK + 1, dtype=np.int64)
         for x, m in res.confusion.items():
             xv = ord(x) - CJK0 + 1
             if not 1 <= xv < MASK:
                 continue
             conf_size[xv] = len(m)
+            cf_start[xv] = len(ck)
             for r, (c, t) in enumerate(m.items()):
                 cv = ord(c) - CJK0 + 1
                 if 1 <= cv < MASK:
                     ck.append((xv << BITS) | cv)
                     ct.append(CONF_TYPES.index(t))
                     cr.append(r)
+            cf_count[xv] = len(ck) - cf_start[xv]
         char_lc = np.zeros(MASK + 1, dtype=np.float64)
         lex = res.lexicon
         for v in range(1, 20993):
             c = lex.get(chr(v + CJK0 - 1))
             if c:
                 char_lc[v] = math.log(c + 1)
+        ck_arr = np.array(ck, dtype=np.int64)
         return cls(lex_log, mk_start, mk_len, mk_chars, np.array(ct, dtype=np.int64), np.array(cr, dtype=np.int64),
-                   conf_size, char_lc, KeyIndex(lex_keys), KeyIndex(np.concatenate(ng)),
-                   KeyIndex(np.concatenate(mkeys)), KeyIndex(np.array(ck, dtype=np.int64)))
+                   ck_arr & MASK, cf_start, cf_count, conf_size, char_lc, KeyIndex(lex_keys),
+                   KeyIndex(np.concatenate(ng)), KeyIndex(mk_all), KeyIndex(ck_arr), KeyIndex(mwords))
 
 
 def _shift(arr: np.ndarray, off: int, fill) -> np.ndarray:
@@ -304,18 +332,34 @@ class Batch:
         g, mkey, ci, idx = g[hit], mkey[hit], ci[hit], idx[hit]
         if len(g) == 0:
             return
-        # 2. their completions that are confusable with the original character
+        # 2. completions confusable with the original character, walking the shorter list as the reference
+        #    does: the completions (checked against the confusion pairs) or the confusion set (checked
+        #    against the words the masked index completes) — the same candidates in the same order
         n_c = vt.mk_len[idx]
-        within = np.arange(int(n_c.sum())) - np.repeat(np.cumsum(n_c) - n_c, n_c)
-        c = vt.mk_chars[np.repeat(vt.mk_start[idx], n_c) + within]
-        g, mkey, ci, n_c = np.repeat(g, n_c), np.repeat(mkey, n_c), np.repeat(ci, n_c), np.repeat(n_c, n_c)
-        cf = vt.cf_ix.find((codes[g] << BITS) | c)
-        good = cf >= 0
-        g, mkey, ci, n_c, c, cf, within = g[good], mkey[good], ci[good], n_c[good], c[good], cf[good], within[good]
+        x = codes[g]
+        a_side = n_c <= vt.conf_size[x]
+        ga, ma, ca, ia = g[a_side], mkey[a_side], ci[a_side], idx[a_side]
+        na = n_c[a_side]
+        within = np.arange(int(na.sum())) - np.repeat(np.cumsum(na) - na, na)
+        c_a = vt.mk_chars[np.repeat(vt.mk_start[ia], na) + within]
+        ga, ma, ca = np.repeat(ga, na), np.repeat(ma, na), np.repeat(ca, na)
+        cf = vt.cf_ix.find((codes[ga] << BITS) | c_a)
+        ok = cf >= 0
+        ga, ma, ca, c_a, cf_a, rank_a = ga[ok], ma[ok], ca[ok], c_a[ok], cf[ok], within[ok]
+        b_side = ~a_side
+        gb, mb, cb = g[b_side], mkey[b_side], ci[b_side]
+        nb = vt.cf_count[codes[gb]]
+        rows = np.repeat(vt.cf_start[codes[gb]], nb) + (np.arange(int(nb.sum())) - np.repeat(np.cumsum(nb) - nb, nb))
+        gb, mb, cb = np.repeat(gb, nb), np.repeat(mb, nb), np.repeat(cb, nb)
+        c_b = vt.cf_char[rows]
+        offb = np.array([o for _, o in COMBOS])[cb]
+        ok = vt.mw_ix.find(mb + ((c_b - np.int64(MASK)) << (BITS * offb))) >= 0
+        gb, mb, cb, c_b, cf_b = gb[ok], mb[ok], cb[ok], c_b[ok], rows[ok]
+        g, mkey, ci = np.concatenate([ga, gb]), np.concatenate([ma, mb]), np.concatenate([ca, cb])
+        c, cf = np.concatenate([c_a, c_b]), np.concatenate([cf_a, cf_b])
+        rank = np.concatenate([rank_a, vt.cf_rank[cf_b]])
         if len(g) == 0:
             return
-        # the reference iterates the shorter of (completions, confusion set): the same order within a span
-        rank = np.where(n_c <= vt.conf_size[codes[g]], within, vt.cf_rank[cf])
         kk = np.array([k for k, _ in COMBOS])[ci]
         off = np.array([o for _, o in COMBOS])[ci]
         wi = vt.lex_ix.find(mkey + ((c - np.int64(MASK)) << (BITS * off)))
