@@ -216,3 +216,17 @@ def test_assess_function_matches_component(component):
     b = component(doc, _ctx()).completeness
     assert a.score == b.score and a.elements == b.elements
 
+
+
+def test_component_notes_when_genre_is_not_interpretation(component):
+    from nlp.pipeline import AnalyzeOptions, Context
+    from nlp.schema import GenreResult, Report
+
+    ctx = Context(options=AnalyzeOptions(tasks=("genre", "completeness")),
+                  so_far=Report(genre=GenreResult(label="normative", confidence=0.9)))
+    part = component(Document(text=HEADED), ctx)
+    assert part.completeness.score is not None
+    assert "applies to policy interpretations" in (part.completeness.message or "")
+    assert [w.code for w in part.warnings] == ["completeness_not_interpretation"]
+    plain = component(Document(text=HEADED), _ctx())
+    assert not plain.warnings and "applies to" not in (plain.completeness.message or "")

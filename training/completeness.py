@@ -27,8 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.completeness.core import analyse, heading_sections, model_unit
-from nlp.completeness.headings import load_table
+from nlp.completeness.core import analyse, heading_sections, model_unit_text
+from nlp.completeness.headings import TABLE_PATH, load_table
 from nlp.completeness.model import MODEL_VERSION, UnitClassifier, load_classifier
 from nlp.completeness.segment import Unit, segment, unit_text
 from nlp.log import get_logger
@@ -54,6 +54,9 @@ class LabelledDoc:
     unit_labels: list[set[str]] = field(default_factory=list)
     doc_labels: set[str] = field(default_factory=set)
     structured: bool = False
+    # what the model trains on: (text, relative position, labels); a unit under a compound heading is split
+    # into sentences that each carry only the element their wording names (SENTENCE_CUES)
+    train_units: list[tuple[str, float, set[str]]] = field(default_factory=list)
 
     def stripped_text(self) -> tuple[str, list[tuple[int, int, set[str]]]]:
         """The body with every heading removed, and where each labelled unit now sits."""
@@ -93,32 +96,75 @@ def load_records(names: tuple[str, ...] = ("sanming.jsonl", "pingtan.jsonl")) ->
     return kept
 
 
-def weak_label(r: dict) -> LabelledDoc:
+# Label definitions: v2 (live) = data/completeness/headings.tsv + sentence assignment under compound headings;
+# v1 = the first table (headings_v1.tsv), every unit under a heading gets all of the heading's elements.
+LABEL_TABLES = {"v2": TABLE_PATH, "v1": TABLE_PATH.with_name("headings_v1.tsv")}
+
+# Under a heading that names two core elements (背景和意义, 目的和依据, 目标任务和主要内容, 目的任务) the section
+# mixes them; a sentence goes to the element whose wording it carries, else to the compound's default element.
+# These cues only split a section a heading has already announced: they never create a label on their own.
+SENTENCE_CUES = {
+    "purpose": re.compile(r"(?:^|[，,])为(?:了)?[^。；]{2,80}?[，,]|旨在|目的|意义|初衷|有利于|有助于|宗旨|预期"),
+    "tasks": re.compile(r"目标|任务|到\d{4}年|力争|确保[^。]{0,30}(?:达到|完成|实现)|重点工作"),
+}
+COMPOUND_DEFAULT = (("background", "purpose", "background"), ("tasks", "content", "content"),
+                    ("purpose", "tasks", None), ("background", "tasks", "background"), ("purpose", "content", "content"))
+_SENT = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
+
+
+def _split_compound(text: str, els: set[str]) -> list[tuple[str, set[str]]] | None:
+    """Sentences of a unit under a compound heading with their own element(s); None when not compound."""
+    for a, b, default in COMPOUND_DEFAULT:
+        if a in els and b in els:
+            out = []
+            for m in _SENT.finditer(text):
+                sent = m.group(0).strip()
+                if not sent:
+                    continue
+                hit = {e for e in (a, b) if e in SENTENCE_CUES and SENTENCE_CUES[e].search(sent)}
+                if len(hit) != 1:
+                    hit = {default} if default else {a, b}
+                out.append((sent, (els - {a, b}) | hit))
+            return out
+    return None
+
+
+def weak_label(r: dict, labels: str = "v2") -> LabelledDoc:
     body = r.get("body") or ""
     units = segment(body)
-    table = load_table()
+    table = load_table(LABEL_TABLES[labels])
     sections = heading_sections(units, table)
     text_units = [u for u in units if u.kind == "text"]
     idx = {(u.start, u.end): i for i, u in enumerate(text_units)}
-    labels: list[set[str]] = [set() for _ in text_units]
+    unit_labels: list[set[str]] = [set() for _ in text_units]
     for el, secs in sections.items():
         if el == "linked_document":
             continue
         for _head, body_units in secs:
             for u in body_units:
-                labels[idx[(u.start, u.end)]].add(el)
+                unit_labels[idx[(u.start, u.end)]].add(el)
     doc_labels = set(sections) - {"linked_document"}
     structured = len(doc_labels) >= 2 and bool(doc_labels & set(CORE_ELEMENTS))
+    n = len(text_units)
+    train_units: list[tuple[str, float, set[str]]] = []
+    for i, (u, lab) in enumerate(zip(text_units, unit_labels)):
+        pos = i / max(1, n - 1)
+        parts = _split_compound(unit_text(u), lab) if labels != "v1" else None
+        if parts is None:
+            train_units.append((unit_text(u), pos, lab))
+        else:
+            train_units += [(t, pos, sl) for t, sl in parts]
     return LabelledDoc(
         docid=str(r.get("docid")), site=r.get("site") or "", title=r.get("title") or "",
         published=(r.get("published") or "")[:10], genre=r.get("judged_genre") or "other", body=body,
-        units=text_units, unit_labels=labels, doc_labels=doc_labels, structured=structured,
+        units=text_units, unit_labels=unit_labels, doc_labels=doc_labels, structured=structured,
+        train_units=train_units,
     )
 
 
-def build(test_share: float) -> tuple[list[LabelledDoc], str]:
+def build(test_share: float, labels: str = "v2") -> tuple[list[LabelledDoc], str]:
     """All labelled docs and the time cut-off: 三明 interpretations published on/after it are held out."""
-    docs = [weak_label(r) for r in load_records()]
+    docs = [weak_label(r, labels) for r in load_records()]
     interp = sorted((d for d in docs if d.site == "sm.gov.cn" and d.genre == "interpretation" and d.structured),
                     key=lambda d: d.published)
     cut = interp[int(len(interp) * (1 - test_share))].published
@@ -134,12 +180,11 @@ def is_train(d: LabelledDoc, cut: str) -> bool:
 def _unit_matrix(docs: list[LabelledDoc]) -> tuple[list[str], list[float], np.ndarray, np.ndarray]:
     texts, pos, ys, groups = [], [], [], []
     for g, d in enumerate(docs):
-        n = len(d.units)
-        for i, (u, lab) in enumerate(zip(d.units, d.unit_labels)):
-            if not model_unit(u):
+        for t, p, lab in d.train_units:
+            if not model_unit_text(t):
                 continue
-            texts.append(unit_text(u))
-            pos.append(i / max(1, n - 1))
+            texts.append(t)
+            pos.append(p)
             ys.append([int(e in lab) for e in MODEL_ELEMENTS])
             groups.append(g)
     return texts, pos, np.array(ys, dtype=int).reshape(-1, len(MODEL_ELEMENTS)), np.array(groups)
@@ -225,6 +270,22 @@ AUDIT_CUES = {
 }
 
 
+def label_audit(docs: list[LabelledDoc]) -> dict:
+    """How far the heading labels are from what the text says, per audited element.
+
+    A page "states it" when its heading-stripped text matches AUDIT_CUES anywhere. `statement_oracle_f1` is
+    the F1 a perfect detector of explicit statements would get against the heading labels: an upper bound
+    for any model that reads the text, whatever its features, when the labels disagree with the text.
+    """
+    out = {}
+    for e, rx in AUDIT_CUES.items():
+        c = Counter((e in d.doc_labels, bool(rx.search(d.stripped_text()[0]))) for d in docs)
+        tp, fp, fn = c[(True, True)], c[(False, True)], c[(True, False)]
+        out[e] = {"labelled": tp + fn, "labelled_stating_it": tp, "unlabelled": len(docs) - tp - fn,
+                  "unlabelled_stating_it": fp, "statement_oracle_f1": round(2 * tp / (2 * tp + fp + fn), 3) if tp + fp + fn else None}
+    return out
+
+
 def _prf(pred: list[bool], truth: list[bool]) -> dict:
     tp = sum(p and t for p, t in zip(pred, truth))
     fp = sum(p and not t for p, t in zip(pred, truth))
@@ -262,6 +323,7 @@ def evaluate_docs(model: UnitClassifier, docs: list[LabelledDoc]) -> dict:
                     overlap_hit[e] += 1
     out = {e: _prf(*per[e]) for e in MODEL_ELEMENTS}
     out["_all_fp_audit"] = {e: {"false_positives": n, "evidence_states_it": fp_cue[e]} for e, n in fp_n.items()}
+    out["_label_audit"] = label_audit(docs)
     for e in MODEL_ELEMENTS:
         out[e]["evidence_overlap"] = round(overlap_hit[e] / overlap_n[e], 3) if overlap_n[e] else None
     tot_n = sum(overlap_n.values())
@@ -343,7 +405,10 @@ def render_markdown(rep: dict, meta: dict) -> str:
              f"Generated by `govlint evaluate completeness` on {dt.date.today().isoformat()}. Model: {meta.get('version')} "
              f"trained {meta.get('trained')} on 三明 interpretations published before {rep['cutoff']} "
              f"({meta.get('train_docs')} documents, {meta.get('units')} text units).", ""]
-    for key, title in (("heldout_sanming_stripped", "Held-out 三明 interpretations (published on/after the cut-off), every heading stripped"),
+    others = [(k, f"Same model, held-out 三明, against the {k.rsplit('_', 1)[-1]} label definition (for comparison)")
+              for k in rep if k.startswith("heldout_sanming_stripped_labels_")]
+    for key, title in (("heldout_sanming_stripped", f"Held-out 三明 interpretations (published on/after the cut-off), every heading stripped, labels {rep.get('labels', 'v1')}"),
+                       *others,
                        ("cv_time_blocks_stripped", "Time-block cross-validation over all headed 三明 interpretations (each held out once), every heading stripped"),
                        ("cross_site_pingtan_stripped", "Cross-site: 平潭 interpretations (never trained on), every heading stripped")):
         r = rep.get(key)
@@ -360,6 +425,10 @@ def render_markdown(rep: dict, meta: dict) -> str:
         for e, a in audit.items():
             lines.append(f"- {e}: {a['evidence_states_it']} of {a['false_positives']} false positives (no {e} heading) show evidence "
                          f"that states it explicitly (AUDIT_CUES in training/completeness.py).")
+        for e, a in (r.get("_label_audit") or {}).items():
+            lines.append(f"- label audit, {e}: {a['unlabelled_stating_it']} of {a['unlabelled']} pages without a {e} heading state it "
+                         f"explicitly, against {a['labelled_stating_it']} of {a['labelled']} pages with one; a perfect detector of explicit "
+                         f"statements would score F1 {a['statement_oracle_f1']} against the heading labels.")
         lines.append("")
     for key, title in (("score_by_genre_heldout_sanming", "Score by judged genre, held-out 三明 pages (full pages, headings kept)"),
                        ("score_by_genre_pingtan", "Score by judged genre, 平潭 pages (other site)")):
@@ -390,7 +459,8 @@ def training_docs(docs: list[LabelledDoc], in_train, negatives: str) -> list[Lab
         if d.genre == "interpretation" and d.structured:
             out.append(d)
         elif d.genre in neg:  # a news story's paragraphs are not interpretation elements
-            out.append(LabelledDoc(**{**d.__dict__, "unit_labels": [set() for _ in d.units]}))
+            out.append(LabelledDoc(**{**d.__dict__, "unit_labels": [set() for _ in d.units],
+                                      "train_units": [(t, p, set()) for t, p, _ in d.train_units]}))
     return out
 
 
@@ -425,6 +495,7 @@ def cv_evaluate(docs: list[LabelledDoc], folds: int, negatives: str, c: float) -
                   "f1": round(2 * tp / (2 * tp + fp + fn), 3) if tp + fp + fn else None, "support": tp + fn,
                   "evidence_overlap": round(m["ov_hit"] / tp, 3) if tp else None, "tp": tp, "fp": fp, "fn": fn}
     out["_all_fp_audit"] = {e: dict(a) for e, a in audit.items()}
+    out["_label_audit"] = label_audit(all_pred)
     tp_all = sum(merged[e]["tp"] for e in MODEL_ELEMENTS)
     out["_all"] = {"docs": len(all_pred), "folds": per_fold,
                    "evidence_overlap": round(sum(merged[e]["ov_hit"] for e in MODEL_ELEMENTS) / max(1, tp_all), 3),
@@ -439,13 +510,15 @@ def train_main(argv: list[str]) -> int:
     ap.add_argument("--negatives", choices=["none", "news", "news+normative"], default="news",
                     help="add training-period pages of these genres as all-negative units")
     ap.add_argument("-C", type=float, default=4.0, help="inverse regularisation of the logistic regression")
+    ap.add_argument("--labels", choices=sorted(LABEL_TABLES), default="v2",
+                    help="label definition: v2 (live table + sentence assignment under compound headings) or the frozen v1")
     ap.add_argument("--out", type=Path, default=OUT_DIR)
     args = ap.parse_args(argv)
-    docs, cut = build(args.test_share)
+    docs, cut = build(args.test_share, args.labels)
     train_docs = training_docs(docs, lambda d: is_train(d, cut), args.negatives)
     log.info("training", train_docs=len(train_docs), cutoff=cut, negatives=args.negatives)
     model, info = train_model(train_docs, c=args.C)
-    model.meta = {"trained": dt.date.today().isoformat(), "cutoff": cut, "negatives": args.negatives, "C": args.C,
+    model.meta = {"trained": dt.date.today().isoformat(), "cutoff": cut, "negatives": args.negatives, "C": args.C, "labels": args.labels,
                   "train_docs": len(train_docs), "version": MODEL_VERSION, **info}
     args.out.mkdir(parents=True, exist_ok=True)
     path = args.out / "unit_clf.joblib"
@@ -464,15 +537,22 @@ def evaluate_main(argv: list[str]) -> int:
     args = ap.parse_args(argv)
     model = load_classifier(args.models)
     cut = model.meta.get("cutoff")
-    docs, cut_now = build(0.3)
+    labels = model.meta.get("labels", "v1")
+    docs, cut_now = build(0.3, labels)
     cut = cut or cut_now
     rep = full_report(model, docs, cut)
+    rep["labels"] = labels
+    for other in sorted(set(LABEL_TABLES) - {labels}):  # the same model against the other label definition
+        odocs, _ = build(0.3, other)
+        oheld = [d for d in odocs if d.site == "sm.gov.cn" and d.genre == "interpretation" and d.structured and not is_train(d, cut)]
+        rep[f"heldout_sanming_stripped_labels_{other}"] = evaluate_docs(model, oheld)
     rep["throughput_in_process"] = throughput(model, docs)
     rep["copy_ratio_pairs"] = copy_ratio_pairs()
     rep["model"] = {k: model.meta.get(k) for k in ("version", "trained", "cutoff", "negatives", "C", "train_docs", "units")}
     rep["thresholds"] = model.thresholds
     if args.cv:
         rep["cv_time_blocks_stripped"] = cv_evaluate(docs, args.cv, model.meta.get("negatives", "news"), model.meta.get("C", 4.0))
+        rep["cv_time_blocks_stripped"]["_all"]["labels"] = labels
     args.json.write_text(json.dumps(rep, ensure_ascii=False, indent=1), encoding="utf-8")
     args.out.write_text(render_markdown(rep, model.meta), encoding="utf-8")
     core = rep["heldout_sanming_stripped"]

@@ -15,9 +15,11 @@ from pathlib import Path
 
 from nlp.completeness.core import WEIGHTS, Assessment, analyse
 from nlp.completeness.model import UnitClassifier, load_classifier
-from nlp.schema import CompletenessResult, Document, Partial
+from nlp.schema import CompletenessResult, Document, Issue, Partial
 
-__all__ = ["WEIGHTS", "Assessment", "analyse", "assess", "load"]
+__all__ = ["WEIGHTS", "Assessment", "analyse", "assess", "genre_note", "load"]
+
+NOT_INTERPRETATION = "completeness_not_interpretation"
 
 _DEFAULT: UnitClassifier | None = None
 _LOCK = threading.Lock()
@@ -44,6 +46,23 @@ def load(models_dir: Path):
     def component(doc: Document, ctx) -> Partial:
         related = getattr(getattr(ctx, "options", None), "related", None)
         a = analyse(doc, clf, related)
-        return Partial(completeness=a.result, findings=a.findings)
+        genre = getattr(getattr(ctx, "so_far", None), "genre", None)
+        result, warnings = genre_note(a.result, getattr(genre, "label", None), getattr(genre, "abstained", False))
+        return Partial(completeness=result, findings=a.findings, warnings=warnings)
 
     return component
+
+
+def genre_note(result: CompletenessResult, genre: str | None, abstained: bool = False) -> tuple[CompletenessResult, list[Issue]]:
+    """Say so when the score is read off a page that is not an interpretation.
+
+    The score measures how completely an interpretation explains its document; a normative document states
+    its own purpose, tasks and measures and so scores high (median 89 on held-out 三明 pages) without being
+    an interpretation at all. The schema has no field for this, so it goes into `message` and a warning.
+    """
+    if not genre or genre == "interpretation" or abstained or result.score is None:
+        return result, []
+    note = (f"the score applies to policy interpretations (政策解读); the genre model reads this page as {genre}, "
+            f"so a high score does not mean it is a complete interpretation")
+    message = f"{result.message}; {note}" if result.message else note
+    return result.model_copy(update={"message": message}), [Issue(code=NOT_INTERPRETATION, message=note)]

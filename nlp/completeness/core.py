@@ -83,7 +83,11 @@ def heading_sections(units: list[Unit], table: HeadingTable) -> dict[str, list[t
 
 def model_unit(u: Unit) -> bool:
     """Whether the classifier may label this unit (long enough to say anything)."""
-    return _body_chars(u.text) >= MIN_UNIT_CHARS
+    return model_unit_text(u.text)
+
+
+def model_unit_text(text: str) -> bool:
+    return _body_chars(text) >= MIN_UNIT_CHARS
 
 
 def _span(text: str, s: int, e: int) -> Span:
