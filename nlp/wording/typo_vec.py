@@ -159,7 +159,7 @@ class VecTables:
     mw_ix: KeyIndex  # every word the masked index completes (lexicon words of 2-4 characters, count >= min)
 
     def __post_init__(self) -> None:
-        self.homophones: dict[str, list[str]] = {}  # bigram -> pair_homophones (bounded memo)
+        self.homophones: dict[int, list[int]] = {}  # packed bigram -> packed pair_homophones (bounded memo)
 
     @classmethod
     def build(cls, res: TypoResources) -> VecTables:
@@ -235,6 +235,16 @@ def _shift(arr: np.ndarray, off: int, fill) -> np.ndarray:
     out[:off] = fill
     out[off:] = arr[:-off]
     return out
+
+
+_LOGS = np.array([0.0] + [math.log(k) for k in range(1, 4097)])
+
+
+def _math_logs(n: np.ndarray) -> np.ndarray:
+    """math.log of positive integers (not numpy's log, which may differ in the last bit)."""
+    if len(n) and int(n.max()) < len(_LOGS):
+        return _LOGS[n]
+    return np.array([math.log(int(x)) for x in n.tolist()], dtype=np.float64)
 
 
 # spans covering a position, in the reference iteration order: length ascending, start ascending
@@ -422,22 +432,32 @@ class Batch:
              + w["n_cands"] * np.log(n_cands) + w["at_edge"] * edge + w["cand_word_lc"] * v
              + w["cand_word_len"] * kk + w["cand_char_lc"] * cc + w["lc_gain"] * (v - olc) + wt[t]
              + w["cand_seen3"] * cs3 + w["run_len_log"] * np.log(L[g]))
+        keep = np.nonzero(z >= t1 - _ZEPS)[0]
+        if len(keep) == 0:
+            return
+        # the feature rows of the survivors in one go (logarithms from math.log tables: bit-identical)
+        g, c, t, kk, a, pg = g[keep], c[keep], t[keep], kk[keep], a[keep], pg[keep]
+        v, olc, z = v[keep], olc[keep], z[keep]
+        n_runs = L[g]
+        feats = np.zeros((len(keep), len(FEATURES)), dtype=np.float64)
+        feats[:, 2], feats[:, 3], feats[:, 4], feats[:, 5] = v, kk, olc, owl[keep]
+        feats[:, 8], feats[:, 9], feats[:, 10], feats[:, 11] = s2g[keep], s3g[keep], s4g[keep], cs3[keep]
+        feats[:, 12], feats[:, 13], feats[:, 14] = oc[keep], cc[keep], v - olc
+        feats[:, 15] = _math_logs(n_cands[keep])
+        feats[:, 16] = edge[keep]
+        feats[:, 17] = _math_logs(n_runs)
+        feats[np.arange(len(keep)), 18 + t] = 1.0
+        rows = feats.tolist()
+        near = (z <= t1 + _ZEPS).tolist()
+        rids = self.rid[g].tolist()
         out = self._single
-        for j in np.nonzero(z >= t1 - _ZEPS)[0].tolist():
-            gj = int(g[j])
-            r, i = int(self.rid[gj]), int(pg[j])
-            run = self.runs[r]
-            n = len(run)
-            wl, ol = float(v[j]), float(olc[j])
-            ty = CONF_TYPES[int(t[j])]
-            f = [0.0, 0.0, wl, float(kk[j]), ol, float(owl[j]), 0.0, 0.0, float(s2g[j]), float(s3g[j]),
-                 float(s4g[j]), float(cs3[j]), float(oc[j]), float(cc[j]), wl - ol, math.log(int(n_cands[j])),
-                 1.0 if i == 0 or i == n - 1 else 0.0, math.log(n)] + [1.0 if ty == x else 0.0 for x in CONF_TYPES]
-            if z[j] <= t1 + _ZEPS and score(res.lin1, f) < thr:
+        runs = self.runs
+        for j, (f, r, i, cj, tj, a0, k0) in enumerate(zip(rows, rids, pg.tolist(), c.tolist(), t.tolist(),
+                                                         a.tolist(), kk.tolist())):
+            if near[j] and score(res.lin1, f) < thr:
                 continue
-            a0 = int(a[j])
-            out.setdefault((r, i), []).append(Candidate(pos=i, orig=run[i], cand=chr(int(c[j]) + CJK0 - 1),
-                                                        ctype=ty, feats=f, span=(a0, a0 + int(kk[j]))))
+            out.setdefault((r, i), []).append(Candidate(pos=i, orig=runs[r][i], cand=chr(cj + CJK0 - 1),
+                                                        ctype=CONF_TYPES[tj], feats=f, span=(a0, a0 + k0)))
 
     def _compute_pairs(self) -> None:
         res, vt = self.res, self.vt
@@ -445,24 +465,29 @@ class Batch:
         memo = vt.homophones
         if len(memo) > 200_000:
             memo.clear()
-        text = self.text
-        rg, rw = [], []
-        for gi in np.nonzero(self.after >= 2)[0].tolist():  # homophone words: a dict lookup per bigram
-            bg = text[gi : gi + 2]
-            found = memo.get(bg)
-            if found is None:
-                found = memo[bg] = pair_homophones(res, bg)
-            for wd in found:
-                rg.append(gi)
-                rw.append(wd)
-        if not rg:
+        # homophone words of each distinct bigram (memoised across pages), expanded to every position
+        gs = np.nonzero(self.after >= 2)[0]
+        uk, inv = np.unique(P[2][gs], return_inverse=True)
+        counts, flat = [], []
+        for key in uk.tolist():
+            hw = memo.get(key)
+            if hw is None:
+                bg = chr((key & MASK) + CJK0 - 1) + chr((key >> BITS) + CJK0 - 1)
+                hw = memo[key] = [(ord(w[0]) - CJK0 + 1) | ((ord(w[1]) - CJK0 + 1) << BITS)
+                                  for w in pair_homophones(res, bg)]
+            counts.append(len(hw))
+            flat.extend(hw)
+        if not flat:
             return
-        g = np.array(rg, dtype=np.int64)
-        wc = _codes("".join(rw)).reshape(-1, 2)
-        c0, c1 = wc[:, 0], wc[:, 1]
+        cnt = np.array(counts, dtype=np.int64)[inv.ravel()]
+        first = (np.cumsum(counts) - np.array(counts, dtype=np.int64))[inv.ravel()]
+        g = np.repeat(gs, cnt)
+        wkey = np.array(flat, dtype=np.int64)[np.repeat(first, cnt) + (np.arange(int(cnt.sum()))
+                                                                      - np.repeat(np.cumsum(cnt) - cnt, cnt))]
+        c0, c1 = wkey & MASK, wkey >> BITS
         pg = p[g]
         # candidate word counts and every corpus 3-/4-gram covering g or g + 1 after the swap, one lookup
-        qs, oks, blocks = [c0 | (c1 << BITS)], [], []
+        qs, oks, blocks = [wkey], [], []
         for n in (3, 4):
             for q_at in (0, 1):
                 for o in range(n):  # window starts at (g + q_at) - o
@@ -502,7 +527,7 @@ class Batch:
         for j in np.nonzero(z >= t1 - 1e-3)[0].tolist():  # generous band: the reference test decides
             r, i = int(self.rid[int(g[j])]), int(pg[j])
             run = self.runs[r]
-            orig, cand = run[i : i + 2], rw[j]
+            orig, cand = run[i : i + 2], chr(int(c0[j]) + CJK0 - 1) + chr(int(c1[j]) + CJK0 - 1)
             f = [0.0, 0.0, math.log(lex.get(cand, 0) + 1), math.log(lex.get(orig, 0) + 1),
                  1.0 if orig in lex else 0.0, float(b0[j]), float(b1[j]), float(o3[j]), float(cs3[j]),
                  float(o4[j]), float(cs4[j])]
