@@ -296,8 +296,20 @@ def _prf(pred: list[bool], truth: list[bool]) -> dict:
     return {"precision": prec, "recall": rec, "f1": f1, "support": tp + fn, "tp": tp, "fp": fp, "fn": fn}
 
 
-def evaluate_docs(model: UnitClassifier, docs: list[LabelledDoc]) -> dict:
-    """Document-level element presence and evidence overlap on heading-stripped held-out interpretations."""
+def _error_row(d: LabelledDoc, e: str, kind: str, r, spans, where: str) -> dict:
+    """One false positive / negative with what an analyst needs to judge it: headings, evidence, labelled text."""
+    heads = [f"L{u.level}:{u.label_text}" for u in segment(d.body) if u.kind == "heading" and u.level in (1, 2, 5)]
+    return {"where": where, "element": e, "error": kind, "docid": d.docid, "published": d.published, "title": d.title,
+            "headings": heads, "evidence": [ev.text[:200] for ev in (r.evidence if r else [])],
+            "labelled_units": [d.body[u.start:u.end][:200] for u, lab in zip(d.units, d.unit_labels) if e in lab]}
+
+
+def evaluate_docs(model: UnitClassifier, docs: list[LabelledDoc], errors: list | None = None, where: str = "",
+                  error_elements: tuple[str, ...] = ("purpose", "tasks")) -> dict:
+    """Document-level element presence and evidence overlap on heading-stripped held-out interpretations.
+
+    `errors`, when given, collects the false positives/negatives of `error_elements` (for `--errors FILE`,
+    never written into the repository: the rows quote corpus text)."""
     per: dict[str, tuple[list[bool], list[bool]]] = {e: ([], []) for e in MODEL_ELEMENTS}
     overlap_hit: Counter = Counter()
     overlap_n: Counter = Counter()
@@ -313,6 +325,8 @@ def evaluate_docs(model: UnitClassifier, docs: list[LabelledDoc]) -> dict:
             got = bool(r and r.present)
             per[e][0].append(got)
             per[e][1].append(e in d.doc_labels)
+            if errors is not None and e in error_elements and got != (e in d.doc_labels):
+                errors.append(_error_row(d, e, "FP" if got else "FN", r, spans, where))
             if got and e not in d.doc_labels and e in AUDIT_CUES:
                 fp_n[e] += 1
                 fp_cue[e] += any(AUDIT_CUES[e].search(ev.text) for ev in r.evidence)
@@ -385,14 +399,14 @@ def copy_ratio_pairs() -> dict:
             "threshold": COPY_WARN_RATIO, "flagged": sum(x >= COPY_WARN_RATIO for x in v)}
 
 
-def full_report(model: UnitClassifier, docs: list[LabelledDoc], cut: str) -> dict:
+def full_report(model: UnitClassifier, docs: list[LabelledDoc], cut: str, errors: list | None = None) -> dict:
     held = [d for d in docs if not is_train(d, cut)]
     test_interp = [d for d in held if d.site == "sm.gov.cn" and d.genre == "interpretation" and d.structured]
     cross_site = [d for d in docs if d.site != "sm.gov.cn" and d.genre == "interpretation" and d.structured]
     return {
         "cutoff": cut,
-        "heldout_sanming_stripped": evaluate_docs(model, test_interp),
-        "cross_site_pingtan_stripped": evaluate_docs(model, cross_site) if cross_site else None,
+        "heldout_sanming_stripped": evaluate_docs(model, test_interp, errors, "heldout"),
+        "cross_site_pingtan_stripped": evaluate_docs(model, cross_site, errors, "pingtan") if cross_site else None,
         "score_by_genre_heldout_sanming": score_distributions(model, [d for d in held if d.site == "sm.gov.cn"]),
         "score_by_genre_pingtan": score_distributions(model, [d for d in docs if d.site != "sm.gov.cn"]),
         "stripped_score_heldout_interpretations": _dist(
@@ -464,7 +478,7 @@ def training_docs(docs: list[LabelledDoc], in_train, negatives: str) -> list[Lab
     return out
 
 
-def cv_evaluate(docs: list[LabelledDoc], folds: int, negatives: str, c: float) -> dict:
+def cv_evaluate(docs: list[LabelledDoc], folds: int, negatives: str, c: float, errors: list | None = None) -> dict:
     """Time-block cross-validation: every headed 三明 interpretation is held out once, its block never trained on."""
     interp = sorted((d for d in docs if d.site == "sm.gov.cn" and d.genre == "interpretation" and d.structured),
                     key=lambda d: (d.published, d.docid))
@@ -478,7 +492,7 @@ def cv_evaluate(docs: list[LabelledDoc], folds: int, negatives: str, c: float) -
         held = {d.docid for d in block}
         tr = training_docs(docs, lambda d: d.site == "sm.gov.cn" and d.docid not in held and not (lo <= d.published <= hi), negatives)
         model, _ = train_model(tr, c=c)
-        r = evaluate_docs(model, block)
+        r = evaluate_docs(model, block, errors, f"cv{k}")
         per_fold.append({"fold": k, "from": lo, "to": hi, "docs": len(block)})
         for e, a in r.get("_all_fp_audit", {}).items():
             audit.setdefault(e, Counter()).update(a)
@@ -534,13 +548,17 @@ def evaluate_main(argv: list[str]) -> int:
     ap.add_argument("--out", type=Path, default=OUT_DIR / "EVALUATION.md")
     ap.add_argument("--json", type=Path, default=OUT_DIR / "metrics.json")
     ap.add_argument("--cv", type=int, default=5, help="also run time-block cross-validation with this many folds (0: skip)")
+    ap.add_argument("--errors", type=Path, default=None,
+                    help="write the purpose/tasks false positives and negatives (held-out, 平潭, CV) as JSON lines to this file; "
+                         "it quotes corpus text, so keep it outside the repository (e.g. /tmp/completeness_errors.jsonl)")
     args = ap.parse_args(argv)
+    errors: list | None = [] if args.errors else None
     model = load_classifier(args.models)
     cut = model.meta.get("cutoff")
     labels = model.meta.get("labels", "v1")
     docs, cut_now = build(0.3, labels)
     cut = cut or cut_now
-    rep = full_report(model, docs, cut)
+    rep = full_report(model, docs, cut, errors)
     rep["labels"] = labels
     for other in sorted(set(LABEL_TABLES) - {labels}):  # the same model against the other label definition
         odocs, _ = build(0.3, other)
@@ -551,8 +569,11 @@ def evaluate_main(argv: list[str]) -> int:
     rep["model"] = {k: model.meta.get(k) for k in ("version", "trained", "cutoff", "negatives", "C", "train_docs", "units")}
     rep["thresholds"] = model.thresholds
     if args.cv:
-        rep["cv_time_blocks_stripped"] = cv_evaluate(docs, args.cv, model.meta.get("negatives", "news"), model.meta.get("C", 4.0))
+        rep["cv_time_blocks_stripped"] = cv_evaluate(docs, args.cv, model.meta.get("negatives", "news"), model.meta.get("C", 4.0), errors)
         rep["cv_time_blocks_stripped"]["_all"]["labels"] = labels
+    if args.errors:
+        args.errors.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in errors or []), encoding="utf-8")
+        log.info("errors_written", path=str(args.errors), rows=len(errors or []))
     args.json.write_text(json.dumps(rep, ensure_ascii=False, indent=1), encoding="utf-8")
     args.out.write_text(render_markdown(rep, model.meta), encoding="utf-8")
     core = rep["heldout_sanming_stripped"]
