@@ -26,6 +26,7 @@ from nlp.wording.typo_model import (
 )
 
 RUN_MEMO_MAX = 50_000  # distinct runs remembered (cleared when full)
+VEC_MIN_CHARS = 24  # below this many new characters the per-position path is cheaper than numpy's overheads
 MAX_CHARS = 300_000  # per call; ≈ 30 s of CPU at the measured speed
 
 TYPE_LABEL = {
@@ -80,8 +81,9 @@ class TypoChecker:
         batch, where = None, {}
         if self.tables is not None:
             new = list(dict.fromkeys(run for _, run in runs if run not in self._run_memo))
-            where = {run: k for k, run in enumerate(new)}
-            batch = Batch(self.res, self.tables, new)
+            if sum(map(len, new)) >= VEC_MIN_CHARS:
+                where = {run: k for k, run in enumerate(new)}
+                batch = Batch(self.res, self.tables, new)
         for off, run in runs:
             found = self._run_memo.get(run)
             if found is None:  # a run's findings depend on the run alone: boilerplate repeats are free

@@ -25,6 +25,8 @@ from nlp.wording.typo_model import (
     CONF_TYPES,
     FEATURES,
     MAX_WORD,
+    NGRAM_ORDER,
+    WINDOW,
     PAIR_FEATURES,
     Candidate,
     PairCandidate,
@@ -163,7 +165,7 @@ class VecTables:
 
     @classmethod
     def build(cls, res: TypoResources) -> VecTables:
-        keys, logs = [], []
+        keys, cnts, lps = [], [], []
         by_len: dict[int, list[str]] = {}
         for w in res.lexicon:
             by_len.setdefault(len(w), []).append(w)
@@ -171,14 +173,21 @@ class VecTables:
             ws = by_len.get(k, [])
             key, ok = _pack_cjk(ws, k)
             keys.append(key)
-            cnt = np.fromiter((res.lexicon[w] for w in ws), dtype=np.float64, count=len(ws))
-            logs.append(np.log(cnt[ok]) if len(ws) else cnt)
-        lex_keys, lex_log = np.concatenate(keys), np.concatenate(logs)
-        # bit-identical logarithms: recompute the (few hundred) distinct counts with math.log
-        uniq, inv = np.unique(np.exp(lex_log).round().astype(np.int64), return_inverse=True)
+            cnt = np.fromiter((res.lexicon[w] for w in ws), dtype=np.int64, count=len(ws))
+            lp = np.fromiter((res.lp[w] for w in ws), dtype=np.float64, count=len(ws))  # the very same floats
+            cnts.append(cnt[ok] if len(ws) else cnt)
+            lps.append(lp[ok] if len(ws) else lp)
+        lex_keys, lex_cnt, lex_lp = np.concatenate(keys), np.concatenate(cnts), np.concatenate(lps)
+        # bit-identical logarithms: the distinct counts through math.log
+        uniq, inv = np.unique(lex_cnt, return_inverse=True)
         lex_log = np.array([math.log(int(c)) for c in uniq], dtype=np.float64)[inv.ravel()]
-        ng = [_pack_cjk(list(res.ngrams[k]), k)[0] for k in (2, 3, 4)]
-        mkeys, lens, chars = [], [], []
+        ng, ng_cnt = [], []
+        for k in (1, 2, 3, 4):  # 1-grams too: the character LM's histories (keys of different lengths differ)
+            ws = list(res.ngrams[k])
+            key, ok = _pack_cjk(ws, k)
+            ng.append(key)
+            ng_cnt.append(np.fromiter((res.ngrams[k][w] for w in ws), dtype=np.int64, count=len(ws))[ok])
+        mkeys, lens, chars, qposl = [], [], [], []
         by_len = {}
         for key in res.masked:
             by_len.setdefault(len(key), []).append(key)
@@ -186,6 +195,7 @@ class VecTables:
             packed, ok = _pack_cjk([m.replace("?", "\u4e00") for m in ks], k)  # '?' as value 1, swapped below
             ks = [m for m, good in zip(ks, ok.tolist()) if good]
             qpos = np.array([m.index("?") for m in ks], dtype=np.int64)
+            qposl.append(qpos)
             mkeys.append(packed + ((np.int64(MASK) - 1) << (BITS * qpos)))
             vals = [res.masked[m] for m in ks]
             lens.append(np.fromiter(map(len, vals), dtype=np.int64, count=len(vals)))
@@ -194,8 +204,7 @@ class VecTables:
         mk_start = np.cumsum(mk_len) - mk_len
         mk_chars = _codes("".join(chars))
         mk_all = np.concatenate(mkeys)
-        qpos_all = np.concatenate([np.array([m.index("?") for m in ks if _pack_cjk([m.replace("?", "\u4e00")], len(m))[1][0]],
-                                            dtype=np.int64) for ks in by_len.values()])
+        qpos_all = np.concatenate(qposl)
         sh = BITS * np.repeat(qpos_all, mk_len)
         mwords = np.unique(np.repeat(mk_all, mk_len) + ((mk_chars - np.int64(MASK)) << sh))
         ck, ct, cr = [], [], []
@@ -221,10 +230,19 @@ class VecTables:
             c = lex.get(chr(v + CJK0 - 1))
             if c:
                 char_lc[v] = math.log(c + 1)
+        char_cnt = np.zeros(MASK + 1, dtype=np.int64)  # lexicon count of the single character
+        char_ng1 = np.zeros(MASK + 1, dtype=np.int64)  # corpus unigram count
+        for v in range(1, 20993):
+            ch = chr(v + CJK0 - 1)
+            char_cnt[v] = lex.get(ch, 0)
+            char_ng1[v] = res.ngrams[1].get(ch, 0)
         ck_arr = np.array(ck, dtype=np.int64)
-        return cls(lex_log, mk_start, mk_len, mk_chars, np.array(ct, dtype=np.int64), np.array(cr, dtype=np.int64),
-                   ck_arr & MASK, cf_start, cf_count, conf_size, char_lc, KeyIndex(lex_keys),
-                   KeyIndex(np.concatenate(ng)), KeyIndex(mk_all), KeyIndex(ck_arr), KeyIndex(mwords))
+        vt = cls(lex_log, mk_start, mk_len, mk_chars, np.array(ct, dtype=np.int64), np.array(cr, dtype=np.int64),
+                 ck_arr & MASK, cf_start, cf_count, conf_size, char_lc, KeyIndex(lex_keys),
+                 KeyIndex(np.concatenate(ng)), KeyIndex(mk_all), KeyIndex(ck_arr), KeyIndex(mwords))
+        vt.lex_lp, vt.ng_cnt, vt.char_cnt, vt.char_ng1 = lex_lp, np.concatenate(ng_cnt), char_cnt, char_ng1
+        vt.floor, vt.lex_total, vt.ng_total = res.floor, res.lex_total, res.ng_total
+        return vt
 
 
 def _shift(arr: np.ndarray, off: int, fill) -> np.ndarray:
@@ -458,6 +476,142 @@ class Batch:
                 continue
             out.setdefault((r, i), []).append(Candidate(pos=i, orig=runs[r][i], cand=chr(cj + CJK0 - 1),
                                                         ctype=CONF_TYPES[tj], feats=f, span=(a0, a0 + k0)))
+        if out:
+            self._lm_single()
+
+    # ---- language-model features of the survivors (typo_model.add_lm_features), vectorised -----------
+    def _lm_single(self) -> None:
+        """d_word, d_char, orig_in_word and orig_seg_lc of every surviving candidate, filled in place.
+
+        One row per position (the original text) and one per candidate (the text with the candidate in place):
+        the word-unigram segmentation of the +-4 window and the character 4-gram log-probability of the
+        candidate's character and the three after it, each computed for all rows at once with the reference's
+        operations in the reference's order (so the floats are the same; logarithms via math.log).
+        """
+        vt = self.vt
+        runs = self.runs
+        keys = sorted(self._single)
+        starts = np.cumsum([0] + [len(r) for r in runs])
+        pos_g = np.array([starts[r] + i for r, i in keys], dtype=np.int64)
+        cands = [self._single[k] for k in keys]
+        n_c = np.array([len(c) for c in cands], dtype=np.int64)
+        row_g = np.concatenate([pos_g, np.repeat(pos_g, n_c)])
+        rep = np.concatenate([np.zeros(len(pos_g), dtype=np.int64),
+                              np.array([ord(c.cand) - CJK0 + 1 for cs in cands for c in cs], dtype=np.int64)])
+        codes, p, L = self.codes, self.p[row_g], self.L[row_g]
+        R = len(row_g)
+        # the window run[i-4 : i+5] as columns 0..8 (0 = outside the run); column 4 is the judged character
+        col = np.arange(-WINDOW, WINDOW + 1)
+        inrun = (p[:, None] + col[None, :] >= 0) & (p[:, None] + col[None, :] < L[:, None])
+        W = np.where(inrun, codes[np.clip(row_g[:, None] + col[None, :], 0, len(codes) - 1)], 0)
+        W[:, WINDOW] = np.where(rep > 0, rep, W[:, WINDOW])
+        c0 = np.maximum(0, WINDOW - p)  # first column inside the run
+        c1 = np.minimum(2 * WINDOW + 1, L - p + WINDOW)  # one past the last
+        # packed k-grams of W starting at every column, looked up once in the lexicon and the corpus n-grams
+        grams = {}
+        for k in range(1, MAX_WORD + 1):
+            key = np.zeros((R, 2 * WINDOW + 2 - k), dtype=np.int64)
+            for j in range(k):
+                key |= W[:, j : j + key.shape[1]] << (BITS * j)
+            grams[k] = key
+        flat = np.concatenate([grams[k].ravel() for k in grams])
+        lrow, nrow = vt.lex_ix.find(flat), vt.ng_ix.find(flat)
+        lp, ngc, at = {}, {}, 0
+        for k in grams:
+            m = grams[k].size
+            lr, nr = lrow[at : at + m].reshape(grams[k].shape), nrow[at : at + m].reshape(grams[k].shape)
+            lp[k] = (lr >= 0, vt.lex_lp[np.maximum(lr, 0)], lr)
+            ngc[k] = np.where(nr >= 0, vt.ng_cnt[np.maximum(nr, 0)], 0)
+            at += m
+
+        # 1. best segmentation of the window (segment_score): DP over columns, strict > in k order
+        best = np.full((R, 2 * WINDOW + 2), -1e18)
+        back = np.ones((R, 2 * WINDOW + 2), dtype=np.int64)
+        rows = np.arange(R)
+        best[rows, c0] = 0.0
+        for e in range(1, 2 * WINDOW + 2):
+            bj = np.full(R, -1e18)
+            kb = np.ones(R, dtype=np.int64)
+            for k in range(1, MAX_WORD + 1):
+                st = e - k
+                if st < 0:
+                    break
+                found, val, _ = lp[k][0][:, st], lp[k][1][:, st], None
+                ok = st >= c0
+                if k > 1:
+                    ok = ok & found
+                v = np.where(found, val, vt.floor) + best[:, st]
+                better = ok & (v > bj)
+                bj = np.where(better, v, bj)
+                kb = np.where(better, k, kb)
+            live = (e > c0) & (e <= c1)
+            best[:, e] = np.where(live, bj, best[:, e])
+            back[:, e] = np.where(live, kb, back[:, e])
+        seg = best[rows, c1]
+        # the word of the original's best segmentation that covers column 4
+        n_pos = len(pos_g)
+        cur = c1[:n_pos].copy()
+        w_len = np.ones(n_pos, dtype=np.int64)
+        w_st = np.full(n_pos, WINDOW, dtype=np.int64)
+        for _ in range(2 * WINDOW + 1):
+            kb = back[np.arange(n_pos), cur]
+            cover = (cur > WINDOW) & (cur - kb <= WINDOW) & (cur > c0[:n_pos])
+            w_len = np.where(cover, kb, w_len)
+            w_st = np.where(cover, cur - kb, w_st)
+            cur = np.where(cur > c0[:n_pos], cur - kb, cur)
+        in_word = w_len >= 2
+        seg_lc = np.zeros(n_pos)
+        for k in range(2, MAX_WORD + 1):
+            sel = in_word & (w_len == k)
+            if sel.any():
+                lr = lp[k][2][np.nonzero(sel)[0], w_st[sel]]
+                seg_lc[sel] = np.where(lr >= 0, vt.lex_log[np.maximum(lr, 0)], 0.0)  # log(lex.get(w, 1))
+
+        # 2. character 4-gram log-probability of columns 4..7 (char_logp), stupid backoff
+        pvals = np.zeros((R, NGRAM_ORDER))
+        valid = np.zeros((R, NGRAM_ORDER), dtype=bool)
+        for d in range(NGRAM_ORDER):
+            k_run = p + d  # position in the run
+            valid[:, d] = k_run < L
+            cc = WINDOW + d  # column of the predicted character
+            done = np.zeros(R, dtype=bool)
+            mult = np.ones(R)
+            pv = np.zeros(R)
+            for order in range(NGRAM_ORDER, 1, -1):
+                in_range = order <= k_run + 1
+                h_start = cc - order + 1
+                ch = ngc[order - 1][:, h_start]
+                cg = ngc[order][:, h_start]
+                hit = ~done & in_range & (ch > 0) & (cg > 0)
+                pv = np.where(hit, mult * cg / np.where(ch > 0, ch, 1), pv)
+                done |= hit
+                mult = np.where(~done & in_range, mult * 0.4, mult)
+            ch1 = W[:, cc]
+            c1u = vt.char_ng1[ch1].astype(np.float64)
+            lc = vt.char_cnt[ch1].astype(np.float64)
+            uni = mult * (c1u + 1.0 + 20.0 * lc / vt.lex_total * vt.ng_total) / (vt.ng_total * 2.0)
+            pvals[:, d] = np.where(done, pv, uni)
+        logs = np.array([math.log(x) if x > 0 else 0.0 for x in np.where(valid, pvals, 1.0).ravel().tolist()]
+                        ).reshape(R, NGRAM_ORDER)
+        lm = np.zeros(R)
+        for d in range(NGRAM_ORDER):
+            lm = np.where(valid[:, d], lm + logs[:, d], lm)
+
+        # 3. fill the candidates
+        owner = np.repeat(np.arange(n_pos), n_c)
+        d_word = np.clip(seg[n_pos:] - seg[:n_pos][owner], -25.0, 25.0).tolist()
+        d_char = np.clip(lm[n_pos:] - lm[:n_pos][owner], -25.0, 25.0).tolist()
+        iw = in_word[owner].tolist()
+        sl = seg_lc[owner].tolist()
+        j = 0
+        for (r, i), cs in zip(keys, cands):
+            for c in cs:
+                f = c.feats
+                f[0], f[1] = d_word[j], d_char[j]
+                f[6] = 1.0 if iw[j] else 0.0
+                f[7] = sl[j]
+                j += 1
+            self._lm_done.add((0, r, i))
 
     def _compute_pairs(self) -> None:
         res, vt = self.res, self.vt
