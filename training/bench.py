@@ -49,6 +49,10 @@ def main(argv: list[str]) -> int:
         from serve.loadtest import main as api_main
 
         return api_main(argv[1:])
+    if argv and argv[0] == "typo":  # cold cost of the statistical typo layer (training.typo_bench)
+        from training.typo_bench import main as typo_main
+
+        return typo_main(argv[1:])
     if argv and argv[0] == "scan":  # whole `govlint scan` runs on the synthetic crawl (training.synth_crawl bench)
         from training.synth_crawl import main as synth_main
 
