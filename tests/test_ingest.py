@@ -86,12 +86,17 @@ def test_list_style_metadata_gbk_page_declared_gb2312(with_zoom):
 def test_hidden_dark_links_are_reported():
     html = (FIX / "trs_page.html").read_text(encoding="utf-8").replace(
         '<div class="footer">',
-        '<div style="position:absolute; left:-9999px"><a href="http://bad.example/1">某某娱乐城</a></div>'
+        '<div style="position:absolute; left:-9999px"><a href="http://bad.example/1">友情链接</a></div>'
         '<p style="DISPLAY: none"><a href="http://bad.example/2">在线投注</a></p><div class="footer">')
     doc = ingest_html(html)
-    hidden = [w for w in doc.warnings if w.code == "hidden_links"]
-    assert len(hidden) == 1 and "2 link(s)" in hidden[0].message and "bad.example/2" in hidden[0].message
-    assert not [w for w in ingest_path(FIX / "trs_page.html").warnings if w.code == "hidden_links"]
+    hidden = {w.code: w.message for w in doc.warnings if w.code in ("hidden_links", "hidden_spam")}
+    assert "bad.example/1" in hidden["hidden_links"]  # off-screen link: suspicious whatever its text
+    assert "bad.example/2" in hidden["hidden_spam"] and "投注" in hidden["hidden_spam"]  # hidden + gambling words
+    clean = ingest_path(FIX / "trs_page.html").warnings
+    assert not [w for w in clean if w.code in ("hidden_links", "hidden_spam")]
+    menu = ingest_html(html.replace('<div style="position:absolute; left:-9999px">', "<div>").replace(
+        "在线投注", "机构设置"))  # a menu hidden with display:none is not spam
+    assert not [w for w in menu.warnings if w.code in ("hidden_links", "hidden_spam")]
 
 
 def test_icon_font_glyphs_are_not_text_or_mojibake():

@@ -14,18 +14,18 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from nlp import metadata as M
+from nlp.wording.hidden import as_issue, hidden_spam
 from nlp.ingest.htmlmeta import (
     breadcrumb,
     clean_page_title,
     date_from_url,
     first_fileno,
     head_meta,
-    hidden_links,
     label_table,
     title_element,
 )
 from nlp.ingest.htmltree import DROP_TAGS, SPACES, WITH_ATTRS, classes, compact, drop, mark_blocks, parse, tc, text_of
-from nlp.ingest.limits import MAX_TRAFILATURA_CHARS
+from nlp.ingest.limits import MAX_HIDDEN_ISSUES, MAX_TRAFILATURA_CHARS
 from nlp.normalize import is_chrome_line
 from nlp.schema import Attachment, Issue, Link
 
@@ -205,9 +205,8 @@ def extract_html(html: str, url: str | None = None) -> HtmlResult:
         res.errors.append(Issue(code="bad_html", message="the HTML could not be parsed; submit the page source or its text"))
         return res
     meta = head_meta(root)
-    hidden = hidden_links(root)
-    if hidden is not None:
-        res.warnings.append(hidden)
+    # hidden links / hidden spam text (暗链) — one detector, on the raw HTML so offsets and CSS rules are seen
+    res.warnings.extend(as_issue(h) for h in hidden_spam(html)[:MAX_HIDDEN_ISSUES])
     for el in list(root.iter(*DROP_TAGS)):
         if el.getparent() is not None:
             drop(el)

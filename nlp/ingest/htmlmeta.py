@@ -1,5 +1,5 @@
 """Metadata of a government page: the label/value table, head <meta>, breadcrumb, headline, URL date,
-and hidden (dark) links.
+(hidden links are nlp.wording.hidden's job).
 
 The label table (索引号, 发文机关, 成文日期, 发文字号, 发布日期 …) is exact where it exists; the rest are the
 fallbacks `html.extract_html` tries in order.
@@ -12,9 +12,8 @@ import re
 from lxml import etree
 
 from nlp import metadata as M
-from nlp.ingest.htmltree import SPACES, WITH_ATTRS, classes, clean_value, compact, spaced, tc
+from nlp.ingest.htmltree import WITH_ATTRS, classes, clean_value, compact, spaced, tc
 from nlp.normalize import is_chrome_line
-from nlp.schema import Issue
 
 LABELS = {
     "索引号": "index", "主题分类": "topic", "发文机关": "publisher", "发布机构": "publisher", "发布机关": "publisher",
@@ -110,39 +109,6 @@ def label_table(root) -> tuple[dict[str, str], list]:
             if key not in found:
                 found[key] = value
     return found, holders
-
-
-# C-level prefilter (display:none, visibility/overflow:hidden, negative offsets); the regex below confirms
-_STYLED = etree.XPath(
-    "//*[@style][" + " or ".join(f"contains(@style, '{k}')" for k in
-                                 ("none", "NONE", "None", "idden", "IDDEN", ":-", ": -")) + "] | //marquee"
-)
-
-_HIDDEN_STYLE = re.compile(r"display:none|visibility:hidden|:-\d{3,}|(?:^|;)(?:height|width|font-size):0(?:px)?(?:;|$)")
-
-
-def hidden_links(root) -> Issue | None:
-    """Links hidden with CSS are how dark-link spam (暗链) is planted on hacked government pages."""
-    found = []
-    anchors = []
-    for el in _STYLED(root):
-        if el.tag == "marquee" or _HIDDEN_STYLE.search((el.get("style") or "").replace(" ", "").lower()):
-            anchors.extend(a for a in el.iter("a") if a.get("href"))
-    seen = set()
-    for a in anchors:
-        if a in seen:
-            continue
-        seen.add(a)
-        text = SPACES.sub(" ", tc(a)).strip()
-        href = (a.get("href") or "").strip()
-        if text and href and not href.startswith(("javascript:", "#")):
-            found.append(f"{text[:40]} → {href[:100]}")
-    if not found:
-        return None
-    shown = "; ".join(found[:10]) + (f"; … {len(found) - 10} more" if len(found) > 10 else "")
-    return Issue(code="hidden_links", message=f"{len(found)} link(s) hidden with CSS (display:none, off-screen, zero "
-                 f"size): {shown}. Hidden links on a government page are a sign of dark-link spam (暗链); check the "
-                 "page source and remove them")
 
 
 def breadcrumb(root) -> str | None:

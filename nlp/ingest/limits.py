@@ -17,3 +17,4 @@ PDF_MEMORY_BYTES = 1024 * 1024 * 1024  # address space the PDF reader may add to
 MAX_TRAFILATURA_CHARS = 2 * 1024 * 1024  # larger pages skip trafilatura (~0.5 s/MB) for the density fallback
 DETECT_SAMPLE_BYTES = 64 * 1024  # bytes given to the charset detector
 MAX_RECORD_FIELD_CHARS = 20_000_000  # html/text/body of a JSON record
+MAX_HIDDEN_ISSUES = 10  # hidden-link/spam blocks reported per page (a hacked page can hold thousands)

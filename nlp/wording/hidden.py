@@ -1,7 +1,8 @@
 """Hidden-link spam in raw HTML (暗链): links a visitor cannot see but search engines index.
 
 The wording component only sees `Document.text`, where hidden elements are indistinguishable from visible ones,
-so this is a separate pure function on the HTML, called by ingestion / the API / the batch scan:
+so this is a separate pure function on the HTML, called by HTML ingestion (`nlp.ingest.html.extract_html`), so
+the CLI, the API and the batch scan all get it:
 
     from nlp.wording.hidden import hidden_spam, as_issue
     hits = hidden_spam(html)            # offsets index `html`
@@ -36,7 +37,8 @@ _CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _LINK = re.compile(r"""<a\s[^>]*href\s*=\s*["']?([^"'\s>]+)[^>]*>(.*?)</a>""", re.I | re.S)
 _TAGS = re.compile(r"<[^>]+>")
 _SPAM_WORDS = re.compile(r"必威|betway|开云|九游|华体会|雷竞技|威廉希尔|新葡京|百家乐|真人娱乐|博彩|六合彩|体育app|娱乐官网|"
-                         r"一区二区|无码|毛片|成人片|av在线|国产精品|欧美日韩|日韩精品|彩票|赌场|棋牌", re.I)
+                         r"一区二区|无码|毛片|成人片|av在线|国产精品|欧美日韩|日韩精品|彩票|赌场|棋牌|投注|下注|娱乐城|赌博|赌球|时时彩|"
+                         r"老虎机|澳门.{0,4}(?:娱乐|赌|葡京)", re.I)
 _VOID = {"br", "img", "hr", "input", "meta", "link", "area", "base", "col", "embed", "source", "wbr"}
 MAX_HTML = 5_000_000
 
@@ -124,7 +126,7 @@ def hidden_spam(html: str) -> list[HiddenHit]:
             continue  # scrolling notices on government pages are common; only spammy marquees count
         if not links and not spam:
             continue
-        if not spam and re.search(r"display|visibility|class:|id:|opacity", why):
+        if not spam and re.search(r"display|visibility|class:|id:|opacity", why, re.I):
             continue  # menus and tabs hide links with display:none; only spam words make those suspicious
         covered_until = end
         kind = "hidden_links" if links else "hidden_text"
