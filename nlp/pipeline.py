@@ -67,25 +67,38 @@ def parse_tasks(spec: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(t for t in TASKS if t in items)
 
 
+RETRY_LOAD_AFTER_S = 30.0  # a component whose model failed to load is tried again after this long
+
+
 class Pipeline:
-    """Loads components lazily, once, and runs the requested ones in order."""
+    """Loads components lazily, once, and runs the requested ones in order.
+
+    A failed load is retried after RETRY_LOAD_AFTER_S, so a server started before `make models` (or while a
+    model file was being replaced) recovers without a restart; until then the task reports itself unavailable.
+    """
 
     def __init__(self, models_dir: Path | None = None) -> None:
         self.models_dir = Path(models_dir) if models_dir else default_models_dir()
         self._components: dict[str, Component | None] = {}
         self._load_errors: dict[str, str] = {}
+        self._failed_at: dict[str, float] = {}
         self._lock = threading.Lock()
 
     def component(self, task: str) -> Component | None:
         with self._lock:
-            if task not in self._components:
+            retry = (task in self._failed_at
+                     and time.monotonic() - self._failed_at[task] >= RETRY_LOAD_AFTER_S)
+            if task not in self._components or retry:
                 t0 = time.perf_counter()
                 try:
                     module = importlib.import_module(_MODULES[task])
                     self._components[task] = module.load(self.models_dir)
+                    self._load_errors.pop(task, None)
+                    self._failed_at.pop(task, None)
                     log.info("component_loaded", task=task, ms=round((time.perf_counter() - t0) * 1000, 1))
                 except Exception as exc:  # a missing model must not take the other tasks down
                     self._components[task] = None
+                    self._failed_at[task] = time.monotonic()
                     self._load_errors[task] = f"{type(exc).__name__}: {exc}"
                     log.warning("component_unavailable", task=task, error=self._load_errors[task])
             return self._components[task]

@@ -32,3 +32,27 @@ def test_failed_component_does_not_lose_other_results(monkeypatch):
 def test_ingestion_error_short_circuits():
     r = Pipeline().analyze(Document(id="bad", errors=[Issue(code="empty_input", message="empty")]))
     assert r.errors[0].code == "empty_input" and r.genre is None and r.findings is None
+
+
+def test_failed_model_load_is_retried_later(tmp_path, monkeypatch):
+    """A server started before `make models` recovers once the model exists (no restart)."""
+    import nlp.pipeline as P
+
+    p = Pipeline(models_dir=tmp_path)  # empty: every load fails
+    calls = []
+
+    class FakeModule:
+        @staticmethod
+        def load(models_dir):
+            calls.append(models_dir)
+            if len(calls) == 1:
+                raise FileNotFoundError("models/genre missing; run `make models`")
+            return lambda doc, ctx: Partial()
+
+    monkeypatch.setattr(P.importlib, "import_module", lambda name: FakeModule)
+    assert p.component("genre") is None and "make models" in p.status()["genre"]
+    assert p.component("genre") is None and len(calls) == 1  # not hammered on every request
+    clock = [P.time.monotonic() + P.RETRY_LOAD_AFTER_S + 1]
+    monkeypatch.setattr(P.time, "monotonic", lambda: clock[0])
+    assert p.component("genre") is not None and len(calls) == 2
+    assert p.status()["genre"] is None
