@@ -10,6 +10,7 @@ A task module (e.g. `nlp.genre`) exposes `load(models_dir: Path) -> Component`.
 
 from __future__ import annotations
 
+import contextvars
 import importlib
 import os
 import threading
@@ -67,6 +68,10 @@ def parse_tasks(spec: str | Iterable[str] | None) -> tuple[str, ...]:
     return tuple(t for t in TASKS if t in items)
 
 
+# Wall-clock deadline (time.monotonic) for the analysis running in this thread/context: a caller that has given
+# up (the API after its 504) sets it so the remaining components are skipped instead of burning CPU.
+DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("govlint_deadline", default=None)
+
 RETRY_LOAD_AFTER_S = 30.0  # a component whose model failed to load is tried again after this long
 
 
@@ -122,6 +127,11 @@ class Pipeline:
             return report
         ctx = Context(options=options, so_far=report)
         for task in options.tasks:
+            deadline = DEADLINE.get()
+            if deadline is not None and time.monotonic() > deadline:
+                report.errors.append(Issue(code="timeout", message=f"time limit reached before {task} ran; "
+                                           "send a shorter text or fewer tasks"))
+                break
             comp = self.component(task)
             if comp is None:
                 report.errors.append(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import os
+import time
 from collections.abc import Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -27,7 +28,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from nlp.log import get_logger
-from nlp.pipeline import TASKS, AnalyzeOptions, Pipeline, default_pipeline
+from nlp.pipeline import DEADLINE, TASKS, AnalyzeOptions, Pipeline, default_pipeline
 from nlp.schema import SCHEMA_VERSION, Report
 from serve.limits import BodySizeLimit, BodyTooLarge
 from serve.model_cards import list_models
@@ -95,11 +96,20 @@ class Service:
     async def run(self, fn: Callable[[], T], timeout_s: float | None = None) -> T:
         """Run CPU work off the event loop under the per-request time limit (queueing time included)."""
         limit = timeout_s or self.settings.timeout_s
-        future = self.executor.submit(fn)
+        deadline = time.monotonic() + limit
+
+        def bounded() -> T:  # components not started by the deadline are skipped (nlp.pipeline.DEADLINE)
+            token = DEADLINE.set(deadline)
+            try:
+                return fn()
+            finally:
+                DEADLINE.reset(token)
+
+        future = self.executor.submit(bounded)
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), limit)
         except (asyncio.TimeoutError, TimeoutError):
-            future.cancel()  # drops it if still queued; a running analysis finishes in the background
+            future.cancel()  # drops it if still queued; a running one stops before its next component
             raise Problem(504, "timeout",
                           f"the analysis took longer than {limit:g} s and was abandoned; "
                           "send a shorter text, fewer tasks or fewer batch items, or raise GOVLINT_TIMEOUT_S"

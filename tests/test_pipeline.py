@@ -56,3 +56,22 @@ def test_failed_model_load_is_retried_later(tmp_path, monkeypatch):
     monkeypatch.setattr(P.time, "monotonic", lambda: clock[0])
     assert p.component("genre") is not None and len(calls) == 2
     assert p.status()["genre"] is None
+
+
+def test_components_after_the_deadline_are_skipped():
+    import time as _time
+
+    from nlp.pipeline import DEADLINE
+
+    p = Pipeline()
+    ran = []
+    p._components = {t: (lambda t: lambda doc, ctx: (ran.append(t), Partial())[1])(t)
+                     for t in ("genre", "completeness", "wording")}
+    token = DEADLINE.set(_time.monotonic() - 1)
+    try:
+        r = p.analyze(Document(id="x", text="关于印发某办法的通知"), AnalyzeOptions())
+    finally:
+        DEADLINE.reset(token)
+    assert ran == [] and [e.code for e in r.errors] == ["timeout"]
+    r = p.analyze(Document(id="x", text="关于印发某办法的通知"), AnalyzeOptions())
+    assert ran == ["genre", "completeness", "wording"] and not r.errors
