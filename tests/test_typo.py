@@ -188,3 +188,14 @@ def test_memoised_scoring_matches_the_reference_path(checker):
                 want_p = [(c.cand, c.feats) for c in pair_candidates(res, run, i, info)]
                 got_p = [(c.cand, c.feats) for c in cache.pair_candidates(run, i, info)]
                 assert got_p == want_p, (rep, run, i)
+
+
+def test_low_confidence_typos_are_info_not_warnings(checker):
+    from nlp.wording.typo import WARN_CONFIDENCE, _finding
+    from nlp.wording.typo_model import Candidate
+
+    c = Candidate(pos=0, orig="拔", cand="拨", ctype="stroke", feats=[], span=(0, 2))
+    assert _finding(0, 1, c, WARN_CONFIDENCE + 0.01, "r", "m").severity == "warning"
+    assert _finding(0, 1, c, WARN_CONFIDENCE - 0.01, "r", "m").severity == "info"
+    sure = checker.check("各单位要严格执行财政拔款制度。")
+    assert [(f.text, f.severity) for f in sure] == [("拔", "warning")] and sure[0].confidence >= WARN_CONFIDENCE
