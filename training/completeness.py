@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from nlp.completeness.core import analyse, heading_sections, model_unit_text
 from nlp.completeness.headings import TABLE_PATH, load_table
@@ -450,6 +451,19 @@ def render_markdown(rep: dict, meta: dict) -> str:
         for g, s in rep[key].items():
             lines.append(f"| {g} | {s['n']} | {s.get('min')} | {s.get('q1')} | {s.get('median')} | {s.get('q3')} | {s.get('max')} |")
         lines.append("")
+    st = rep.get("decision_rule_study")
+    if st:
+        els = list(next(iter(st.values())))
+        lines += ["## Decision rules compared (thresholds and document models chosen on training docs only)", "",
+                  "F1 on held-out 三明 / time-block CV / 平潭. `max`: best unit >= threshold (grid 0.05-0.95); `doc_lr`: "
+                  "logistic regression over the unit-score profile (max, second, top-3 mean, share and count >= 0.5, "
+                  "number of units, position of the best unit); `+elements`: every element's best unit; `+title`: plan-type / "
+                  "rule-type title; `all_positive`: every page has the element.", "",
+                  "| rule | " + " | ".join(els) + " |", "|---|" + "---|" * len(els)]
+        for rule, per_el in st.items():
+            cells = [" / ".join(str(per_el[e].get(k, {}).get("f1")) for k in ("heldout", "cv", "pingtan")) for e in els]
+            lines.append(f"| {rule} | " + " | ".join(cells) + " |")
+        lines.append("")
     c = rep.get("copy_ratio_pairs")
     if c:
         lines += ["## Copy ratio (摘抄度) of real interpretation/document pairs", "",
@@ -459,6 +473,121 @@ def render_markdown(rep: dict, meta: dict) -> str:
     s = rep["stripped_score_heldout_interpretations"]
     lines += [f"Held-out interpretations with every heading stripped: median {s.get('median')} (Q1 {s.get('q1')}, Q3 {s.get('q3')}).", ""]
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------- decision-rule study
+
+_PLAN_TITLE = re.compile(r"方案|计划|规划|意见|纲要|要点|行动")
+_RULE_TITLE = re.compile(r"办法|规定|细则|条例|规则|标准|决定")
+STUDY_RULES = ("max", "doc_lr", "doc_lr+elements", "doc_lr+title", "doc_lr+elements+title")
+
+
+def _unit_scores(model: UnitClassifier, text: str) -> np.ndarray:
+    """Unit probabilities exactly as analyse() computes them on a (heading-stripped) text."""
+    units = [u for u in segment(text) if u.kind == "text"]
+    if not units:
+        return np.zeros((0, len(model.elements)))
+    p = model.predict_proba([unit_text(u) for u in units], [i / max(1, len(units) - 1) for i in range(len(units))])
+    p[[i for i, u in enumerate(units) if not model_unit_text(u.text)], :] = 0.0
+    return p
+
+
+def _doc_features(title: str, p: np.ndarray, j: int, rule: str) -> np.ndarray:
+    """Document features for element j: the unit-score profile, optionally other elements' maxima and title type."""
+    n = len(p)
+    col = p[:, j] if n else np.zeros(1)
+    top = np.sort(col)[::-1]
+    f = [top[0], top[1] if n > 1 else 0.0, top[:3].mean(), float((col >= 0.5).mean()), float((col >= 0.5).sum()) / 5,
+         np.log1p(n) / 4, float(np.argmax(col)) / max(1, n - 1)]
+    if "elements" in rule:
+        f += list(p.max(0) if n else np.zeros(p.shape[1]))
+    if "title" in rule:
+        f += [float(bool(_PLAN_TITLE.search(title))), float(bool(_RULE_TITLE.search(title)))]
+    return np.array(f, dtype=float)
+
+
+def _study_threshold(scores: np.ndarray, truth: np.ndarray) -> float:
+    best = (0.5, -1.0)
+    for t in np.arange(0.05, 0.96, 0.025):
+        pred = scores >= t
+        f1 = 2 * int((pred & truth).sum()) / max(1, int(pred.sum()) + int(truth.sum()))
+        if f1 > best[1] + 1e-9:
+            best = (float(t), f1)
+    return best[0]
+
+
+def _study_split(train: list[LabelledDoc], tests: dict[str, list[LabelledDoc]], c: float, elements: tuple[str, ...]) -> dict:
+    """Per rule and element, (predicted, true) on each test set; everything chosen on the training docs only."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GroupKFold, StratifiedKFold, cross_val_predict
+
+    texts, pos, y, groups = _unit_matrix(train)
+    oof = np.zeros(y.shape)
+    for tr, va in GroupKFold(n_splits=5).split(texts, y, groups):
+        m = _fit([texts[i] for i in tr], [pos[i] for i in tr], y[tr], c)
+        oof[va] = m.predict_proba([texts[i] for i in va], [pos[i] for i in va])
+    model = _fit(texts, pos, y, c)
+    tr_rows = [(d.title, d.doc_labels, oof[groups == g]) for g, d in enumerate(train) if d.genre == "interpretation" and d.structured]
+    te_rows = {k: [(d.title, d.doc_labels, _unit_scores(model, d.stripped_text()[0])) for d in v] for k, v in tests.items()}
+    out: dict = {}
+    for e in elements:
+        j = MODEL_ELEMENTS.index(e)
+        ytr = np.array([e in lab for _t, lab, _p in tr_rows])
+        for rule in STUDY_RULES:
+            if rule == "max":
+                score_tr = np.array([p[:, j].max() if len(p) else 0.0 for _t, _l, p in tr_rows])
+                thr = _study_threshold(score_tr, ytr)
+
+                def score(rows, j=j):
+                    return np.array([p[:, j].max() if len(p) else 0.0 for _t, _l, p in rows])
+            else:
+                x = np.array([_doc_features(t, p, j, rule) for t, _l, p in tr_rows])
+                lr = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced")
+                folds = max(2, min(5, int(ytr.sum()), int((~ytr).sum())))
+                oof_doc = cross_val_predict(lr, x, ytr, cv=StratifiedKFold(folds, shuffle=True, random_state=0), method="predict_proba")[:, 1]
+                thr = _study_threshold(oof_doc, ytr)
+                lr.fit(x, ytr)
+
+                def score(rows, j=j, lr=lr, rule=rule):
+                    return lr.predict_proba(np.array([_doc_features(t, p, j, rule) for t, _l, p in rows]))[:, 1]
+            for k, rows in te_rows.items():
+                pred = score(rows) >= thr
+                out.setdefault(rule, {}).setdefault(e, {})[k] = (pred.tolist(), [e in lab for _t, lab, _p in rows])
+    return out
+
+
+def decision_rule_study(docs: list[LabelledDoc], cut: str, folds: int, negatives: str, c: float,
+                        elements: tuple[str, ...] = ("purpose", "tasks")) -> dict:
+    """The decision rules of docs/completeness.md on the time split, 平潭 and the time-block CV, plus the
+    all-positive baseline: rule -> element -> {heldout, pingtan, cv} -> F1/tp/fp/fn."""
+    interp = sorted((d for d in docs if d.site == "sm.gov.cn" and d.genre == "interpretation" and d.structured),
+                    key=lambda d: (d.published, d.docid))
+    held = [d for d in interp if not is_train(d, cut)]
+    pingtan = [d for d in docs if d.site != "sm.gov.cn" and d.genre == "interpretation" and d.structured]
+    merged: dict = {}
+
+    def add(res: dict, rename: dict[str, str]) -> None:
+        for rule, per_el in res.items():
+            for e, per_set in per_el.items():
+                for k, (pred, truth) in per_set.items():
+                    slot = merged.setdefault(rule, {}).setdefault(e, {}).setdefault(rename[k], ([], []))
+                    slot[0].extend(pred)
+                    slot[1].extend(truth)
+
+    tr = training_docs(docs, lambda d: is_train(d, cut), negatives)
+    add(_study_split(tr, {"heldout": held, "pingtan": pingtan}, c, elements), {"heldout": "heldout", "pingtan": "pingtan"})
+    blocks = [interp[i * len(interp) // folds:(i + 1) * len(interp) // folds] for i in range(folds)]
+    for block in tqdm(blocks, desc="decision-rule study (time blocks)"):
+        lo, hi, ids = block[0].published, block[-1].published, {d.docid for d in block}
+        tr = training_docs(docs, lambda d: d.site == "sm.gov.cn" and d.docid not in ids and not (lo <= d.published <= hi), negatives)
+        add(_study_split(tr, {"cv": block}, c, elements), {"cv": "cv"})
+    out: dict = {}
+    for rule, per_el in merged.items():
+        for e, per_set in per_el.items():
+            out.setdefault(rule, {})[e] = {k: _prf(pred, truth) for k, (pred, truth) in per_set.items()}
+    for e in elements:  # the all-positive baseline
+        out.setdefault("all_positive", {})[e] = {k: _prf([True] * len(truth), truth) for k, (_p, truth) in merged["max"][e].items()}
+    return out
 
 
 # ---------------------------------------------------------------- entry points
@@ -551,6 +680,8 @@ def evaluate_main(argv: list[str]) -> int:
     ap.add_argument("--errors", type=Path, default=None,
                     help="write the purpose/tasks false positives and negatives (held-out, 平潭, CV) as JSON lines to this file; "
                          "it quotes corpus text, so keep it outside the repository (e.g. /tmp/completeness_errors.jsonl)")
+    ap.add_argument("--rules-study", action="store_true",
+                    help="also compare document-level decision rules for purpose/tasks (retrains per split; ~5 min)")
     args = ap.parse_args(argv)
     errors: list | None = [] if args.errors else None
     model = load_classifier(args.models)
@@ -571,6 +702,8 @@ def evaluate_main(argv: list[str]) -> int:
     if args.cv:
         rep["cv_time_blocks_stripped"] = cv_evaluate(docs, args.cv, model.meta.get("negatives", "news"), model.meta.get("C", 4.0), errors)
         rep["cv_time_blocks_stripped"]["_all"]["labels"] = labels
+    if args.rules_study:
+        rep["decision_rule_study"] = decision_rule_study(docs, cut, max(2, args.cv or 5), model.meta.get("negatives", "news"), model.meta.get("C", 4.0))
     if args.errors:
         args.errors.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in errors or []), encoding="utf-8")
         log.info("errors_written", path=str(args.errors), rows=len(errors or []))
