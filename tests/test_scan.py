@@ -382,3 +382,50 @@ def test_html_pages_breadcrumb_column_and_hyperlink_link(tmp_path):
     late = reps[interp_url]["flags"]
     assert [f["code"] for f in late] == ["interpretation_late"]
     assert late[0]["evidence"]["link_method"] == "hyperlink" and late[0]["evidence"]["delay_working_days"] == 4
+
+
+# --- engines and speed-ups: same results whatever the route ----------------------------------------------
+def test_forked_and_spawned_workers_and_in_process_give_the_same_database(tmp_path, capsys, monkeypatch):
+    """fork-after-load (default on Linux), spawn, and in-process runs must store identical tables, and the
+    stats line carries the per-stage CPU figures the benchmark reads."""
+    crawl = _write_jsonl(tmp_path / "crawl.jsonl", _records())
+    digests, stats = {}, {}
+    for mode, workers in (("fork", "2"), ("spawn", "2"), ("inprocess", "0")):
+        monkeypatch.setenv("GOVLINT_SCAN_START", mode if mode != "inprocess" else "fork")
+        out = tmp_path / mode
+        capsys.readouterr()
+        assert scan_main([str(crawl), "--out", str(out), "--workers", workers, "--pipeline-factory", FAKE]) == 0
+        stats[mode] = json.loads(capsys.readouterr().err.strip().splitlines()[-2])
+        digests[mode] = table_digest(out / "scan.db")
+    assert digests["fork"] == digests["spawn"] == digests["inprocess"]
+    assert stats["fork"]["start_method"] == "fork" and stats["spawn"]["start_method"] == "spawn"
+    for s in stats.values():
+        assert s["analysed"] == 11 and {"ingest", "column", "analyse", "rows", "cpu"} <= set(s["worker_stage_cpu_ms_per_page"])
+        assert {"sqlite", "pass2", "reports_jsonl", "report_xlsx", "read_hash"} <= set(s["parent_stage_cpu_s"])
+    from openpyxl import load_workbook
+
+    ws = load_workbook(tmp_path / "fork" / "report.xlsx")["2 interpretations"]
+    shaded = {ws.cell(r, 1).value for r in range(2, ws.max_row + 1) if ws.cell(r, 1).fill.fgColor.rgb.endswith("FFF5F5")}
+    assert "《三明市甲项措施》政策解读" in shaded  # late: a problem row is shaded
+    assert "《三明市乙项办法》政策解读" not in shaded  # on time: plain
+
+
+def test_fuzzy_title_bound_is_difflib_quick_ratio():
+    """Fuzzy linking skips SequenceMatcher when the shared-character bound is under the cut-off; that bound
+    must be exactly difflib's quick_ratio (an upper bound of ratio), or links would change."""
+    import random
+    from collections import Counter
+    from difflib import SequenceMatcher
+
+    rng = random.Random(7)
+    alphabet = "三明市人民政府关于印发实施方案的通知办法意见若干措施"
+    for _ in range(300):
+        a = "".join(rng.choice(alphabet) for _ in range(rng.randint(4, 30)))
+        b = "".join(rng.choice(alphabet) for _ in range(rng.randint(4, 30)))
+        ca, cb = Counter(a), Counter(b)
+        bound = 2.0 * sum(min(n, cb[ch]) for ch, n in ca.items()) / (len(a) + len(b))
+        sm = SequenceMatcher(None, a, b)
+        assert bound == sm.quick_ratio() and bound >= sm.ratio()
+    titles = {"d1": linking.norm_title("三明市促进民营经济发展若干措施"), "d2": linking.norm_title("三明市乡村振兴实施方案")}
+    idx = linking._gram_index(titles)
+    assert [d for d, _ in linking._fuzzy("三明市促进民营经济发展的若干措施", idx, titles, {})] == ["d1"]

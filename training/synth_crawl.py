@@ -330,17 +330,19 @@ def _scan_once(crawl: Path, out: Path, workers: int, engine: str, pages: int, ty
     for pid, timings in db.execute("SELECT id, timings FROM pages"):
         (warm if "/rep" in pid else cold).append(json.loads(timings).get("cpu", 0.0))
     db.close()
-    parent = {k: round(v * 1000 / n, 3) for k, v in stats["parent_stage_cpu_s"].items() if k != "startup"}
+    parent_s = stats.get("parent_stage_cpu_s") or {}  # older scans (before these figures existed) lack them
+    parent = {k: round(v * 1000 / n, 3) for k, v in parent_s.items() if k != "startup"}
     return {
         "pages": n, "process_wall_s": round(wall, 2),
         "e2e_pages_per_s": round(n / wall, 1),  # interpreter start to last report file written
         "pass1_pages_per_s": stats.get("pages_per_s"), "steady_pages_per_s": stats.get("steady_pages_per_s"),
         "startup_s": stats.get("engine_start_s"), "first_result_s": stats.get("first_result_s"),
         "pass2_and_reports_s": stats.get("pass2_s"),
-        "worker_cpu_ms_per_page": stats["worker_stage_cpu_ms_per_page"],
+        "worker_cpu_ms_per_page": stats.get("worker_stage_cpu_ms_per_page") or {"cpu": stats.get("worker_cpu_ms_per_page")},
         "worker_cpu_ms_median_page": {"corpus_pages": round(statistics.median(cold), 2) if cold else None,
                                       "reworded_replicas": round(statistics.median(warm), 2) if warm else None},
-        "parent_cpu_ms_per_page": parent, "parent_startup_cpu_s": round(stats["parent_stage_cpu_s"].get("startup", 0), 2),
+        "parent_cpu_ms_per_page": parent, "parent_startup_cpu_s": round(parent_s.get("startup", 0), 2),
+        "parent_cpu_ms_per_page_pass1": stats.get("parent_cpu_ms_per_page"),
         "parent_stage_wall_s": stats.get("parent_stage_wall_s"),
         "cpu_bound_pages_per_s_2_cores": stats.get("cpu_bound_pages_per_s_2_cores"),
         "peak_rss_mb": stats.get("peak_rss_mb"), "load_avg_1m": [round(load0, 2), round(os.getloadavg()[0], 2)],
