@@ -184,3 +184,19 @@ def test_cascade_hands_unsure_pages_to_the_encoder():
     d = never_sure.decide(None, NORMATIVE)
     assert d.decided_by == "encoder" and d.label == "news"
     assert never_sure.result(None, NORMATIVE).model.startswith("cascade:encoder")
+
+
+def test_fast_cue_scan_equals_the_regex_definition():
+    """cue_scan (Aho-Corasick + regex at candidate starts) must give exactly the per-regex values."""
+    import random
+
+    from nlp.genre.features import CUES, cue_scan, cue_vector_reference
+
+    words = sorted({w for c in CUES for w in c.lits + c.starts + c.fallback + tuple(x for g in c.needs for x in g)})
+    words += ["2024年3月5日", "２０２４ 年1月2日", "（一）", "1、", "\n", "。", "：", "各区县：", "〔2023〕5号", "问：", "答：", "起施行", "会"]
+    rng = random.Random(7)
+    for text in (NORMATIVE, NEWS, INTERP):
+        assert np.array_equal(cue_scan(None, text)[0], cue_vector_reference(None, text))
+    for _ in range(300):
+        body = "".join(rng.choice(words) for _ in range(rng.randint(1, 120)))
+        assert np.array_equal(cue_scan("标题", body)[0], cue_vector_reference("标题", body)), body
