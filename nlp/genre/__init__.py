@@ -83,7 +83,9 @@ class Classifier:
             out.append(f"encoder decided: fast model confidence below {self.cascade_below}")
         contrib = self.fast.explain_from(feats, label) if label in self.fast.labels else []
         cue_names = {name for kind, name, _ in contrib if kind == "cue"}
-        spans = cue_spans(title, body, cue_names, limit=1) if cue_names else {}
+        found = feats.get("spans", {})  # first matches recorded by the cue scan
+        missing = {n for n in cue_names if n not in found}
+        spans = {n: [v] for n, v in found.items()} | (cue_spans(title, body, missing, limit=1) if missing else {})
         for kind, name, w in contrib:
             if kind == "cue":
                 where = ""

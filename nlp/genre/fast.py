@@ -13,7 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
-from nlp.genre.features import CUE_LABELS, STRUCT_NAMES, cue_vector
+from nlp.genre.features import CUE_LABELS, STRUCT_NAMES, cue_scan
 from nlp.genre.ngrams import Vocabulary, decode
 from nlp.genre.text import model_text, to_simplified
 
@@ -42,14 +42,16 @@ class FastModel:
     def features(self, title: str | None, body: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(n-gram indices, tf-idf values, scaled cue vector); title and body already simplified."""
         idx, val = self.vocab.transform_one(model_text(title, body))
-        return idx, val, cue_vector(title, body) * self.struct_scale
+        return idx, val, cue_scan(title, body)[0] * self.struct_scale
 
     def analyse(self, title: str | None, body: str) -> dict:
         """Features, the n-gram weight columns they touch (reused by `explain_from`) and the logits."""
-        idx, val, st = self.features(title, body)
+        idx, val = self.vocab.transform_one(model_text(title, body))
+        cues, spans = cue_scan(title, body)
+        st = cues * self.struct_scale
         wi = self.w_ngram[:, idx]
         logits = wi @ val + self.w_struct @ st + self.bias
-        return {"idx": idx, "val": val, "st": st, "wi": wi, "logits": logits}
+        return {"idx": idx, "val": val, "st": st, "wi": wi, "logits": logits, "spans": spans}
 
     def proba_from(self, a: dict) -> np.ndarray:
         return softmax(a["logits"] / self.temperature)
