@@ -13,7 +13,8 @@ from dataclasses import dataclass
 SHINGLE = 13
 COPY_WARN_RATIO = 0.6  # docs/completeness.md: 12 of 48 real 三明 interpretation/document pairs reach it
 _TITLE = re.compile(r"《[^《》\n]{0,120}》")
-_KEEP = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
+_RUN = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]+")
+_COVERED = re.compile(rb"\x01+")
 
 
 @dataclass(frozen=True)
@@ -24,37 +25,34 @@ class CopyResult:
 
 
 def _norm(text: str, mask_titles: bool = False) -> tuple[str, list[int]]:
-    """Letters/digits/CJK only, with their offsets; quoting 《the document's title》 is required, not copying."""
-    masked = set()
-    if mask_titles:
-        for m in _TITLE.finditer(text):
-            masked.update(range(m.start(), m.end()))
-    keep = [(i, ch) for i, ch in enumerate(text) if i not in masked and _KEEP.match(ch)]
-    return "".join(ch for _, ch in keep), [i for i, _ in keep]
+    """Letters/digits/CJK only, with their offsets; quoting 《the document's title》 is required, not copying.
+
+    Runs of kept characters are found by one regex pass (a per-character test cost ~4 ms per page)."""
+    if mask_titles and "《" in text:  # blank titles out, keeping every offset
+        text = _TITLE.sub(lambda m: "\x00" * len(m.group()), text)
+    parts: list[str] = []
+    offsets: list[int] = []
+    for m in _RUN.finditer(text):
+        parts.append(m.group())
+        offsets.extend(range(m.start(), m.end()))
+    return "".join(parts), offsets
 
 
 def copy_ratio(interpretation: str, document: str, w: int = SHINGLE) -> CopyResult:
     a, amap = _norm(interpretation, mask_titles=True)
-    b, _ = _norm(document)
+    b = "".join(_RUN.findall(document))
     if len(a) < w or len(b) < w:
         return CopyResult(None if not a else 0.0, None, len(a))
     grams = {b[i : i + w] for i in range(len(b) - w + 1)}
     covered = bytearray(len(a))
+    run = b"\x01" * w
     for i in range(len(a) - w + 1):
         if a[i : i + w] in grams:
-            covered[i : i + w] = b"\x01" * w
-    ratio = sum(covered) / len(a)
+            covered[i : i + w] = run
+    ratio = covered.count(1) / len(a)
     best: tuple[int, int] | None = None
-    i = 0
-    while i < len(a):
-        if covered[i]:
-            j = i
-            while j < len(a) and covered[j]:
-                j += 1
-            if best is None or j - i > best[1] - best[0]:
-                best = (i, j)
-            i = j
-        else:
-            i += 1
+    for m in _COVERED.finditer(covered):  # the first longest run, as a left-to-right scan finds it
+        if best is None or m.end() - m.start() > best[1] - best[0]:
+            best = (m.start(), m.end())
     longest = (amap[best[0]], amap[best[1] - 1] + 1) if best else None
     return CopyResult(round(ratio, 4), longest, len(a))
