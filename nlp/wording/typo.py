@@ -55,11 +55,12 @@ def _finding(start: int, end: int, best, score_: float, rule: str, message: str)
 class TypoChecker:
     """Loaded once per process; `check` is pure and thread-safe (read-only resources)."""
 
-    def __init__(self, res: TypoResources, threshold: float | None = None, vectorised: bool = True) -> None:
+    def __init__(self, res: TypoResources, threshold: float | None = None, vectorised: bool = True,
+                 tables: VecTables | None = None) -> None:
         self.res = res
         # stage 1 for all new runs of a page in one numpy pass (typo_vec); the memoised per-position path
         # (typo_fast) stays for the second look after a correction and as the reference when vectorised=False
-        self.tables = VecTables.build(res) if vectorised else None
+        self.tables = (tables or VecTables.build(res)) if vectorised else None
         self.threshold = float(threshold if threshold is not None else res.scorer.get("threshold", 0.9))
         self.model_id = f"typo-lm@{res.scorer.get('built', 'unknown')}"
         self.cache = LocalCache(res)  # memo keyed on local windows: identical outputs, repeated phrases free
@@ -189,4 +190,8 @@ class TypoChecker:
 
 def load(models_dir: Path) -> TypoChecker:
     """Load models/typo/ (built by `govlint train typo`); raises FileNotFoundError saying how to build it."""
-    return TypoChecker(TypoResources.load(Path(models_dir) / "typo"))
+    from nlp.wording.typo_cache import load_or_build
+
+    d = Path(models_dir) / "typo"
+    res = TypoResources.load(d)
+    return TypoChecker(res, tables=load_or_build(res, d))
