@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from nlp.completeness.copy import with_copy_ratio
 from nlp.completeness.core import WEIGHTS, Assessment, analyse
 from nlp.completeness.model import UnitClassifier, load_classifier
 from nlp.schema import CompletenessResult, Document, Issue, Partial
@@ -50,6 +51,8 @@ def load(models_dir: Path):
         result, warnings = genre_note(a.result, getattr(genre, "label", None), getattr(genre, "abstained", False))
         return Partial(completeness=result, findings=a.findings, warnings=warnings)
 
+    # the batch scan's second pass: a stored result re-read against the linked document (copy ratio only)
+    component.with_related = lambda result, doc, related: with_copy_ratio(result, doc.text or "", related.text or "")
     return component
 
 

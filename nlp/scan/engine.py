@@ -40,8 +40,8 @@ class InProcessEngine:
         for raw, h in items:
             yield worker.analyse(raw, h, sig)
 
-    def relate(self, interp_doc_json: str, doc_json: str) -> str | None:
-        return worker.relate(interp_doc_json, doc_json)
+    def relate(self, interp_doc_json: str, doc_json: str, stored_json: str | None = None) -> str | None:
+        return worker.relate(interp_doc_json, doc_json, stored_json)
 
     def close(self) -> None:
         pass
@@ -110,10 +110,10 @@ class LocalEngine:
                 yield from rows
                 submit()
 
-    def relate(self, interp_doc_json: str, doc_json: str) -> str | None:
-        return self.ex.submit(worker.relate, interp_doc_json, doc_json).result()
+    def relate(self, interp_doc_json: str, doc_json: str, stored_json: str | None = None) -> str | None:
+        return self.ex.submit(worker.relate, interp_doc_json, doc_json, stored_json).result()
 
-    def relate_many(self, pairs: list[tuple[str, str]]) -> list[str | None]:
+    def relate_many(self, pairs: list[tuple[str, ...]]) -> list[str | None]:
         """Pass 2's copy ratios, spread over the workers (results in input order)."""
         return list(self.ex.map(worker.relate_pair, pairs, chunksize=max(1, len(pairs) // (self.workers * 4) or 1)))
 
@@ -195,12 +195,12 @@ class RayEngine:
                 raise EngineError(f"Ray execution failed ({type(exc).__name__}: {exc}); results written so far are "
                                   "kept — re-run to resume") from exc
 
-    def relate(self, interp_doc_json: str, doc_json: str) -> str | None:
+    def relate(self, interp_doc_json: str, doc_json: str, stored_json: str | None = None) -> str | None:
         # few pairs: done in the driver, with its own pipeline loaded on first use
         if self._local is None:
             worker.init_worker(self.factory, self.models_dir, threads=1, worker_process=False)
             self._local = True
-        return worker.relate(interp_doc_json, doc_json)
+        return worker.relate(interp_doc_json, doc_json, stored_json)
 
     def close(self) -> None:
         if self._started:

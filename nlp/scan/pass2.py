@@ -39,11 +39,12 @@ def _role(row: dict, facts: PageFacts) -> str:
     return "other"
 
 
-def run_pass2(store: Store, relate: Callable[[str, str], str | None] | None, sig: str,
+def run_pass2(store: Store, relate: Callable[[str, str, str | None], str | None] | None, sig: str,
               progress: Callable | None = None,
-              relate_many: Callable[[list[tuple[str, str]]], list[str | None]] | None = None) -> dict:
-    """Link, relate, flag. `relate(interp_doc_json, doc_json) -> completeness JSON | None` runs the
-    pipeline's completeness with the document; None skips copy ratios (reported as not computed).
+              relate_many: Callable[[list[tuple[str, str, str | None]]], list[str | None]] | None = None) -> dict:
+    """Link, relate, flag. `relate(interp_doc_json, doc_json, stored_completeness_json) -> completeness JSON |
+    None` re-reads the interpretation's completeness against the document (copy ratio); None skips copy ratios
+    (reported as not computed).
     `relate_many`, when given, does a list of pairs at once (the local engine spreads them over its workers)."""
     rows = store.rows("SELECT id, url, title, fileno, published, written, genre, genre_confidence, genre_abstained, "
                       "column_name, column_kind, content_hash, mentions, report IS NOT NULL AS has_report FROM pages")
@@ -71,7 +72,8 @@ def run_pass2(store: Store, relate: Callable[[str, str], str | None] | None, sig
         bar = progress(total=len(todo), desc="relate") if progress else None
         for start in range(0, len(todo), 200):
             part = todo[start: start + 200]
-            pairs = [(store.doc_json(lk.interp_id), store.doc_json(lk.doc_id)) for lk in part]
+            pairs = [(store.doc_json(lk.interp_id), store.doc_json(lk.doc_id), store.completeness_json(lk.interp_id))
+                     for lk in part]
             comps: list[str | None] = []
             if relate_many is not None:
                 try:
@@ -81,9 +83,9 @@ def run_pass2(store: Store, relate: Callable[[str, str], str | None] | None, sig
                     comps = []
             if len(comps) != len(part):
                 comps = []
-                for lk, (ij, dj) in zip(part, pairs):
+                for lk, (ij, dj, cj) in zip(part, pairs):
                     try:
-                        comps.append(relate(ij, dj))
+                        comps.append(relate(ij, dj, cj))
                     except Exception as exc:  # a failing analyser must not stop the report
                         log.warning("relate_failed", interp=lk.interp_id, error=str(exc))
                         comps.append(None)

@@ -137,6 +137,14 @@ class Store:
         row = self.db.execute("SELECT doc FROM pages WHERE id=?", (page_id,)).fetchone()
         return unpack(row[0]) if row else None
 
+    def completeness_json(self, page_id: str) -> str | None:
+        """The page's pass-1 completeness result (JSON), if it has one."""
+        row = self.db.execute("SELECT report FROM pages WHERE id=?", (page_id,)).fetchone()
+        if not row or not row[0]:
+            return None
+        comp = json.loads(unpack(row[0])).get("completeness")
+        return json.dumps(comp, ensure_ascii=False) if comp is not None else None
+
     def iter_reports(self) -> Iterator[tuple[str, str, str | None]]:
         """(id, report JSON, timings JSON) in id order, streaming."""
         for pid, rep, timings in self.db.execute("SELECT id, report, timings FROM pages ORDER BY id"):

@@ -28,7 +28,7 @@ from nlp.scan.columns import column_kind, resolve_column
 from nlp.scan.inputs import RawPage
 from nlp.scan.linking import extract_mentions
 from nlp.scan.store import result_rows
-from nlp.schema import Document, Issue
+from nlp.schema import CompletenessResult, Document, Issue
 
 DEFAULT_FACTORY = "nlp.scan.worker:default_pipeline"
 _STATE: dict = {}
@@ -231,15 +231,25 @@ def analyse_batch(items: list[tuple[RawPage, str]], sig: str) -> list[dict]:
     return [analyse(raw, h, sig) for raw, h in items]
 
 
-def relate(interp_doc_json: str, doc_json: str) -> str | None:
-    """Completeness of an interpretation *against its linked document* (copy_ratio needs the document)."""
+def relate(interp_doc_json: str, doc_json: str, stored_json: str | None = None) -> str | None:
+    """Completeness of an interpretation *against its linked document* (copy_ratio needs the document).
+
+    With the page's pass-1 completeness (`stored_json`) and a component that can re-read a result against a
+    document (`with_related`, nlp.completeness), only the copy ratio is computed; otherwise the completeness
+    analysis runs again with the document."""
     interp = Document.model_validate_json(interp_doc_json)
     doc = Document.model_validate_json(doc_json)
-    report = _pipeline().analyze(interp, AnalyzeOptions(tasks=("completeness",), related=doc))
+    pipe = _pipeline()
+    comp = pipe.component("completeness") if stored_json and hasattr(pipe, "component") else None
+    fast = getattr(comp, "with_related", None) if comp is not None else None
+    if fast is not None:
+        return fast(CompletenessResult.model_validate_json(stored_json), interp, doc).model_dump_json()
+    report = pipe.analyze(interp, AnalyzeOptions(tasks=("completeness",), related=doc))
     if report.completeness is None:
         return None
     return report.completeness.model_dump_json()
 
 
-def relate_pair(pair: tuple[str, str]) -> str | None:
+def relate_pair(pair: tuple[str, ...]) -> str | None:
+    """(interpretation JSON, document JSON[, stored completeness JSON])."""
     return relate(*pair)
